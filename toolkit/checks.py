@@ -1,0 +1,94 @@
+"""The codebook's four identities, evaluated on the values as printed.
+
+A failed identity is a finding about the report, never a reason to change a
+number. Blank cells (``None``) inside a sum are read as zero, and the finding
+says how many there were; an identity whose total is blank is not evaluated.
+
+>>> section4_failures({"reconsideration": {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 2}})[0].message
+'section4 reconsideration: total 2 but upheld + corrected + other + pending = 1'
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from toolkit.codebook import SECTION3_COLUMNS
+
+IDENTITIES = {
+    1: "section3 row: total = sum of the six applicant columns",
+    2: "section3 column: new_received + carried_over = total_processed + carried_forward",
+    3: "section3 column: total_processed = sum of the outcome rows",
+    4: "section4 group: total = upheld + corrected + other + pending",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One identity that does not hold: where, what the parts give, what is printed."""
+
+    identity: int
+    section: str
+    row: str | None
+    column: str | None
+    expected: float
+    printed: float
+    blanks_read_as_zero: int
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _sum(values) -> tuple[float, int]:
+    return sum(v for v in values if v is not None), sum(v is None for v in values)
+
+
+def _finding(identity, section, row, column, parts, printed, message) -> Finding | None:
+    if printed is None or all(p is None for p in parts):
+        return None
+    expected, blanks = _sum(parts)
+    if abs(expected - printed) < 1e-9:
+        return None
+    return Finding(identity, section, row, column, expected, printed, blanks, message.format(expected=expected, printed=printed))
+
+
+def section3_failures(section3: dict | None) -> list[Finding]:
+    """Identities 1, 2 and 3 over a section 三 table."""
+    if not section3:
+        return []
+    found = []
+    for row, values in section3.items():
+        found.append(_finding(1, "section3", row, "total", values[:-1], values[-1],
+                              f"section3 {row}: total {{printed}} but the six columns sum to {{expected}}"))
+    found.extend(column_identity_failures(section3))
+    return [f for f in found if f]
+
+
+def column_identity_failures(section3: dict) -> list[Finding]:
+    """Identities 2 and 3 for every column."""
+    rows = list(section3)
+    outcomes = rows[2:-2]
+    found = []
+    for i, column in enumerate(SECTION3_COLUMNS):
+        cell = {row: section3[row][i] for row in rows}
+        processed, forward = cell["total_processed"], cell["carried_forward"]
+        if processed is not None and forward is not None:
+            found.append(_finding(2, "section3", None, column, [cell["new_received"], cell["carried_over"]],
+                                  processed + forward,
+                                  f"section3 {column}: new_received + carried_over = {{expected}} "
+                                  f"but total_processed + carried_forward = {{printed}}"))
+        found.append(_finding(3, "section3", "total_processed", column, [cell[r] for r in outcomes], processed,
+                              f"section3 {column}: total_processed {{printed}} but the outcome rows sum to {{expected}}"))
+    return [f for f in found if f]
+
+
+def section4_failures(section4: dict | None) -> list[Finding]:
+    """Identity 4 for each group of section 四."""
+    if not section4:
+        return []
+    found = [
+        _finding(4, "section4", group, "total",
+                 [cells["upheld"], cells["corrected"], cells["other"], cells["pending"]], cells["total"],
+                 f"section4 {group}: total {{printed}} but upheld + corrected + other + pending = {{expected}}")
+        for group, cells in section4.items()
+    ]
+    return [f for f in found if f]

@@ -1,0 +1,80 @@
+"""The codebook (../shared/spec/CODEBOOK.md) as data: names, Chinese labels, templates.
+
+Every statistic is defined once in ``fields.csv``; label spellings seen in real
+reports live in ``label_variants.csv``; the layout of section 二 per template in
+``section2_layout.csv``. Matching code reads these tables and nothing else.
+
+>>> section3_rows("2019")[-3:]
+('other_processing', 'total_processed', 'carried_forward')
+"""
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib.resources import files
+
+from toolkit.normalize import compact_label
+
+TEMPLATES = ("2019", "2021")
+SECTION3_COLUMNS = (
+    "natural_person", "commercial_enterprise", "research_institution",
+    "social_welfare_org", "legal_service_org", "other_org", "total",
+)
+SECTION4_GROUPS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+SECTION4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+
+@cache
+def _table(name: str) -> tuple[dict, ...]:
+    with files("toolkit.codebook").joinpath(name).open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def fields(section: str | None = None, kind: str | None = None,
+           template: str | None = None) -> tuple[dict, ...]:
+    """Rows of fields.csv, filtered; ``templates`` is a space-separated list."""
+    return tuple(
+        row for row in _table("fields.csv")
+        if (section is None or row["section"] == section)
+        and (kind is None or row["kind"] == kind)
+        and (template is None or template in row["templates"].split())
+    )
+
+
+@cache
+def section3_rows(template: str) -> tuple[str, ...]:
+    """Row names of section 三 in printed order."""
+    return tuple(row["name"] for row in fields("section3", "row", template))
+
+
+@cache
+def section2_layout(template: str) -> dict[str, tuple[str, ...]]:
+    """Item name -> its column names, in printed order, for one template."""
+    return {
+        row["item"]: tuple(row["columns"].split())
+        for row in _table("section2_layout.csv") if row["template"] == template
+    }
+
+
+@cache
+def labels(section: str, name: str) -> tuple[str, ...]:
+    """All spellings of one field's label, compacted for matching, longest first."""
+    spellings = [row["label_zh"] for row in fields(section) if row["name"] == name]
+    spellings += [row["variant"] for row in _table("label_variants.csv")
+                  if row["section"] == section and row["name"] == name]
+    return tuple(sorted({compact_label(s) for s in spellings}, key=len, reverse=True))
+
+
+@cache
+def group_labels(section: str, template: str) -> tuple[str, ...]:
+    """Labels that head a group of rows (not rows themselves): they end a row's cells."""
+    return tuple(
+        compact_label(row["label_zh"]) for row in _table("groups.csv")
+        if row["section"] == section and template in row["templates"].split()
+    )
+
+
+@cache
+def heading_patterns() -> dict[str, str]:
+    """Section name -> regular expression for its heading in compacted text."""
+    return {row["section"]: row["pattern"] for row in _table("headings.csv")}

@@ -1,0 +1,32 @@
+"""Why an input did not become a record. Each message names what is wrong."""
+
+
+class ReportError(Exception):
+    """An input that cannot be read as an annual report; ``reason`` is a short code."""
+
+    reason = "unreadable"
+
+    def __init__(self, path, message: str):
+        self.path = str(path)
+        self.message = message
+        super().__init__(f"{self.path}: {message}")
+
+
+class EmptyFile(ReportError):
+    reason = "empty"
+
+
+class NotText(ReportError):
+    reason = "not_text"
+
+
+class UnsupportedFormat(ReportError):
+    reason = "unsupported_format"
+
+
+class NotAnnualReport(ReportError):
+    reason = "not_annual_report"
+
+
+class TablesMissing(ReportError):
+    reason = "tables_missing"

@@ -1,0 +1,57 @@
+"""Plain-text reports, as saved from web pages or by crawlers.
+
+Decodes UTF-8 (with or without BOM), UTF-16 with BOM and GB18030 (a superset of
+GBK and GB2312); refuses binary data with a clear message.
+"""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from toolkit.errors import EmptyFile, NotText
+from toolkit.readers import Document
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_FALLBACKS = ("utf-8", "gb18030")
+_MAX_CONTROL_SHARE = 0.01
+
+
+def read(path: Path, data: bytes) -> Document:
+    text, encoding = decode(path, data)
+    return Document(text=text, format="text", extractor="text", encoding=encoding)
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Bytes to text and the encoding used; raises ``NotText`` for binary data."""
+    if not data.strip():
+        raise EmptyFile(path, "the file is empty")
+    encodings = [name for bom, name in _BOMS if data.startswith(bom)] or list(_FALLBACKS)
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text, ("gb18030" if encoding == "gb18030" else encoding.replace("-sig", ""))
+    raise NotText(path, "binary data, not text in UTF-8, UTF-16 or GB18030")
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return "\x00" in text or controls > _MAX_CONTROL_SHARE * len(text)
+
+
+def layout(text: str) -> list[str]:
+    """How the table cells are laid out in the text (for provenance)."""
+    lines = text.splitlines()
+    found = []
+    if sum(line.lstrip().startswith("#") for line in lines) >= 2:
+        found.append("markdown headings")
+    if sum("\t" in line for line in lines) >= 10:
+        found.append("tab-separated cells")
+    if sum(line.rstrip().endswith("|") for line in lines) >= 20:
+        found.append("one cell per line ending in |")
+    if max(map(len, lines), default=0) > 2000:
+        found.append("long lines (cells may run together)")
+    return found

@@ -1,0 +1,132 @@
+"""One report in, one record out: ``read_report(path)``.
+
+The record holds the values as printed, in the codebook's shape, with where each
+table was read and the identity checks. Nothing is repaired: a number that could
+not be read is ``None`` and a note says why.
+
+>>> report = read_report("data/raw/004_05aca36cc1e89005.txt")  # doctest: +SKIP
+>>> report.to_dict()["section3"]["unable_not_held"][-1]  # doctest: +SKIP
+147
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
+from toolkit.errors import NotAnnualReport, ReportError, TablesMissing
+from toolkit.fees import processing_fee_yuan
+from toolkit.header import find_agency_and_year
+from toolkit.normalize import CompactText
+from toolkit.readers import read_document
+from toolkit.readers.text import layout
+from toolkit.sections import find_sections
+from toolkit.tables import TableRead, read_section2, read_section3, read_section4
+
+RECORD_KEYS = (
+    "agency", "year", "province", "prefecture", "county", "division_code", "level",
+    "section2_template", "section3_template", "section2", "section3", "section4",
+    "processing_fee_yuan",
+)
+REPORT_MARKERS = ("政府信息公开", "政务公开")
+
+
+@dataclass
+class Report:
+    """A report's record (``record``), where it was read (``provenance``) and its checks."""
+
+    record: dict
+    provenance: dict
+    checks: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unresolved: list[dict] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.provenance["file"]
+
+    def to_dict(self) -> dict:
+        """The codebook's record, plus provenance, checks, notes and unsplit runs."""
+        return {
+            **self.record,
+            "provenance": self.provenance,
+            "checks": {
+                "identities": IDENTITIES,
+                "failed": [finding.to_dict() for finding in self.checks],
+            },
+            "notes": self.notes,
+            "unresolved": [{**u, "candidates": [list(c) for c in u["candidates"]]} for u in self.unresolved],
+        }
+
+
+def read_report(path: str | Path) -> Report:
+    """Read one annual report file; raises ``ReportError`` naming the file and the reason."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReportError(path, f"cannot read the file: {error.strerror or error}") from error
+    document = read_document(path, data)
+    ct = CompactText(document.text)
+    if not any(marker in ct.text for marker in REPORT_MARKERS):
+        raise NotAnnualReport(path, "no mention of 政府信息公开 or 政务公开: not a government information disclosure annual report")
+    spans = find_sections(ct.text)
+    tables: dict[str, TableRead] = {}
+    for section, reader in (("section2", read_section2), ("section3", read_section3), ("section4", read_section4)):
+        if section in spans:
+            tables[section] = reader(ct, spans[section])
+    if not any(_has_numbers(table.values) for table in tables.values()):
+        found = ", ".join(sorted(spans)) or "no section headings"
+        raise TablesMissing(path, f"no statistical table could be read (sections 二, 三, 四); found: {found}")
+
+    agency, year, agency_from = find_agency_and_year(document.text)
+    fee, fee_sentence = processing_fee_yuan(ct.source_slice(*spans["section6"])) if "section6" in spans else (None, None)
+    record = dict.fromkeys(RECORD_KEYS)
+    record.update(
+        agency=agency, year=year,
+        section2_template=_template(tables, "section2"), section3_template=_template(tables, "section3"),
+        section2=_values(tables, "section2"), section3=_values(tables, "section3"), section4=_values(tables, "section4"),
+        processing_fee_yuan=fee,
+    )
+    provenance = {
+        "file": path.name,
+        "path": str(path),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "format": document.format,
+        "encoding": document.encoding,
+        "extractor": f"toolkit {__version__} {document.extractor}",
+        "layout": layout(document.text),
+        "agency_and_year_from": agency_from,
+        "tables": {section: _where(table) for section, table in tables.items()},
+        "processing_fee_from": fee_sentence,
+    }
+    notes = [note for table in tables.values() for note in table.notes]
+    notes += [f"{section}: table not found" for section in ("section2", "section3", "section4") if section not in tables]
+    if agency is None or year is None:
+        notes.append("agency or year not found in the title, preamble or body")
+    checks = section3_failures(record["section3"]) + section4_failures(record["section4"])
+    unresolved = [u for table in tables.values() for u in table.unresolved]
+    return Report(record, provenance, checks, notes, unresolved)
+
+
+def _template(tables: dict, section: str) -> str | None:
+    return tables[section].template if section in tables else None
+
+
+def _values(tables: dict, section: str) -> dict | None:
+    return tables[section].values if section in tables else None
+
+
+def _where(table: TableRead) -> dict:
+    return {"lines": list(table.lines) if table.lines else None, "rows": table.rows_at}
+
+
+def _has_numbers(values) -> bool:
+    if isinstance(values, dict):
+        return any(_has_numbers(v) for v in values.values())
+    if isinstance(values, list):
+        return any(v is not None for v in values)
+    return values is not None

@@ -1,0 +1,182 @@
+"""Map a report's table text to codebook names: one shared step for every format.
+
+Works on ``CompactText``: each row label (from the codebook, with its variants) is
+found in printed order, and the cells between it and the next label are the row's
+values. This reads tab-separated rows, one-cell-per-line text, markdown and
+crawler text whose cells run together, and tolerates group labels printed on any
+row of their group and rows split across lines.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import product
+
+from toolkit import codebook
+from toolkit.checks import column_identity_failures
+from toolkit.cells import CELL_RUN, CellsRead, first_cell_run, fit, split_cells
+from toolkit.normalize import CompactText
+
+
+@dataclass
+class TableRead:
+    """One statistical table as read: values in the codebook's shape, and how."""
+
+    template: str | None
+    values: dict
+    rows_at: dict[str, int] = field(default_factory=dict)  # row name -> source line
+    notes: list[str] = field(default_factory=list)
+    unresolved: list[dict] = field(default_factory=list)
+
+    @property
+    def lines(self) -> tuple[int, int] | None:
+        return (min(self.rows_at.values()), max(self.rows_at.values())) if self.rows_at else None
+
+
+@dataclass
+class _Label:
+    name: str
+    start: int
+    stop: int
+
+
+def read_section2(ct: CompactText, span: tuple[int, int]) -> TableRead:
+    """二、主动公开政府信息情况: items by label, columns by the template's layout."""
+    template = _section2_template(ct.text[span[0]:span[1]])
+    layout = codebook.section2_layout(template)
+    read = TableRead(template, {})
+    for label, cells in _rows(ct, span, "section2", tuple(layout), codebook.group_labels("section2", template)):
+        columns = layout[label.name]
+        got = fit(cells, len(columns))
+        read.values[label.name] = dict(zip(columns, got.values))
+        _record(read, ct, label, got, "section2")
+    for item, columns in layout.items():
+        if item not in read.values:
+            read.values[item] = dict.fromkeys(columns)
+            read.notes.append(f"section2: item {item} not found")
+    return read
+
+
+def read_section3(ct: CompactText, span: tuple[int, int]) -> TableRead:
+    """三、收到和处理政府信息公开申请情况: 23 (2019) or 25 (2021) rows of 7 columns."""
+    text = ct.text[span[0]:span[1]]
+    template = "2021" if any(label in text for label in codebook.labels("section3", "other_overdue_correction")) else "2019"
+    names = codebook.section3_rows(template)
+    width = len(codebook.SECTION3_COLUMNS)
+    read = TableRead(template, {})
+    for label, cells in _rows(ct, span, "section3", names, codebook.group_labels("section3", template)):
+        got = fit(cells, width, check=lambda v: v[-1] == sum(v[:-1]))
+        read.values[label.name] = got.values
+        _record(read, ct, label, got, "section3")
+    for name in names:
+        if name not in read.values:
+            read.values[name] = [None] * width
+            read.notes.append(f"section3: row {name} not found")
+    read.values = {name: read.values[name] for name in names}
+    _resolve_by_columns(read)
+    return read
+
+
+MAX_COMBINATIONS = 100_000
+
+
+def _resolve_by_columns(read: TableRead) -> None:
+    """Settle rows whose run-together digits split several ways, using the
+    column identities (balance and outcome total); only a unique answer is kept."""
+    open_rows = [u for u in read.unresolved if u["section"] == "section3"]
+    sizes = [len(u["candidates"]) for u in open_rows]
+    if not open_rows or math.prod(sizes) > MAX_COMBINATIONS:
+        return
+    fitting = []
+    for combo in product(*(u["candidates"] for u in open_rows)):
+        values = dict(read.values, **{u["row"]: list(c) for u, c in zip(open_rows, combo)})
+        complete = all(v is not None for row in values.values() for v in row)
+        if complete and not column_identity_failures(values):
+            fitting.append(combo)
+    if len(fitting) != 1:
+        return
+    for u, chosen in zip(open_rows, fitting[0]):
+        read.values[u["row"]] = list(chosen)
+        read.unresolved.remove(u)
+        read.notes.append(f"section3: {u['row']}: split settled by the column identities: {list(chosen)}")
+
+
+def read_section4(ct: CompactText, span: tuple[int, int]) -> TableRead:
+    """四、行政复议、行政诉讼: 15 cells after the header, left to right."""
+    groups, columns = codebook.SECTION4_GROUPS, codebook.SECTION4_COLUMNS
+    width = len(groups) * len(columns)
+    anchor = ct.text.find(codebook.labels("section4", "reconsideration")[0], span[0], span[1])
+    run = _section4_run(ct.text, anchor, span[1]) if anchor >= 0 else None
+    check = lambda v: all(v[i + 4] == sum(v[i:i + 4]) for i in range(0, width, len(columns)))
+    got = fit(run[0] if run else None, width, check)
+    read = TableRead("2019/2021", {})
+    for i, group in enumerate(groups):
+        read.values[group] = dict(zip(columns, got.values[i * 5:(i + 1) * 5]))
+    if run:
+        read.rows_at = {group: ct.line(run[1]) for group in groups}
+    if got.note:
+        read.notes.append(f"section4: {got.note}")
+    if got.candidates:
+        read.unresolved.append({"section": "section4", "row": None, "candidates": got.candidates})
+    return read
+
+
+def _section4_run(text: str, start: int, stop: int) -> tuple[str, int] | None:
+    """The first run of cells after the header that can hold all 15 values."""
+    for match in CELL_RUN.finditer(text, start, stop):
+        cells = split_cells(match.group())
+        if len(cells) >= 15 or sum(len(c) for c in cells) >= 15:
+            return match.group(), match.start()
+    return None
+
+
+def _section2_template(text: str) -> str:
+    """2019 or 2021, by which template's own column headings the table prints."""
+    score = {}
+    for template in codebook.TEMPLATES:
+        own = [row["name"] for row in codebook.fields("section2", "column") if row["templates"] == template]
+        score[template] = sum(label in text for name in own for label in codebook.labels("section2", name))
+    return max(codebook.TEMPLATES, key=lambda t: (score[t], t))
+
+
+def _rows(ct: CompactText, span, section: str, names, group_labels):
+    """Each found row label with the text of its cells (up to the next label)."""
+    labels = _locate(ct.text, span, section, names)
+    stops = sorted({label.start for label in labels}
+                   | {i for g in group_labels for i in _find_all(ct.text, g, span)}
+                   | {span[1]})
+    for label in labels:
+        stop = next(s for s in stops if s >= label.stop)
+        found = first_cell_run(ct.text[label.stop:stop])
+        yield label, (found[0] if found else None)
+
+
+def _locate(text: str, span, section: str, names) -> list[_Label]:
+    """Find row labels in printed order, each searched after the previous one."""
+    found, cursor = [], span[0]
+    for name in names:
+        best = None
+        for variant in codebook.labels(section, name):
+            at = text.find(variant, cursor, span[1])
+            if at >= 0 and (best is None or at < best.start):
+                best = _Label(name, at, at + len(variant))
+        if best:
+            found.append(best)
+            cursor = best.stop
+    return found
+
+
+def _find_all(text: str, needle: str, span) -> list[int]:
+    at, hits = text.find(needle, span[0], span[1]), []
+    while at >= 0:
+        hits.append(at)
+        at = text.find(needle, at + 1, span[1])
+    return hits
+
+
+def _record(read: TableRead, ct: CompactText, label: _Label, got: CellsRead, section: str) -> None:
+    read.rows_at[label.name] = ct.line(label.start)
+    if got.note:
+        read.notes.append(f"{section}: {label.name} (line {ct.line(label.start)}): {got.note}")
+    if got.candidates:
+        read.unresolved.append({"section": section, "row": label.name, "candidates": got.candidates})

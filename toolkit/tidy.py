@@ -1,0 +1,84 @@
+"""Records to tidy tables: one row per (report, row, column, value), and friends.
+
+Every value row carries the report's file name and the source line of its row
+label, so any number can be traced back to where it was printed.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.codebook import SECTION3_COLUMNS
+from toolkit.report import RECORD_KEYS, Report
+
+HEADER_FIELDS = [k for k in RECORD_KEYS if k not in ("section2", "section3", "section4")]
+
+
+def reports_table(reports: list[Report]) -> pd.DataFrame:
+    """One row per report: header fields, provenance and check counts."""
+    rows = []
+    for report in reports:
+        p = report.provenance
+        rows.append({
+            "report": report.name,
+            **{key: report.record[key] for key in HEADER_FIELDS},
+            "checks_failed": len(report.checks),
+            "values_unresolved": len(report.unresolved),
+            "notes": " | ".join(report.notes),
+            "sha256": p["sha256"], "format": p["format"], "encoding": p["encoding"],
+            "extractor": p["extractor"], "layout": ", ".join(p["layout"]), "path": p["path"],
+        })
+    table = pd.DataFrame(rows, columns=_columns(rows, ["report", *HEADER_FIELDS]))
+    return table.astype({"year": "Int64", "processing_fee_yuan": "Float64"})
+
+
+def section2_table(reports: list[Report]) -> pd.DataFrame:
+    rows = [
+        {"report": r.name, "template": r.record["section2_template"], "item": item, "column": column,
+         "value": value, "line": _line(r, "section2", item)}
+        for r in reports for item, cells in (r.record["section2"] or {}).items()
+        for column, value in cells.items()
+    ]
+    return _typed(rows, ["report", "template", "item", "column", "value", "line"], "Float64")
+
+
+def section3_table(reports: list[Report]) -> pd.DataFrame:
+    rows = [
+        {"report": r.name, "template": r.record["section3_template"], "row": row, "column": column,
+         "value": value, "line": _line(r, "section3", row)}
+        for r in reports for row, values in (r.record["section3"] or {}).items()
+        for column, value in zip(SECTION3_COLUMNS, values)
+    ]
+    return _typed(rows, ["report", "template", "row", "column", "value", "line"], "Int64")
+
+
+def section4_table(reports: list[Report]) -> pd.DataFrame:
+    rows = [
+        {"report": r.name, "group": group, "column": column, "value": value, "line": _line(r, "section4", group)}
+        for r in reports for group, cells in (r.record["section4"] or {}).items()
+        for column, value in cells.items()
+    ]
+    return _typed(rows, ["report", "group", "column", "value", "line"], "Int64")
+
+
+def checks_table(reports: list[Report]) -> pd.DataFrame:
+    """One row per failed identity."""
+    rows = [{"report": r.name, **finding.to_dict()} for r in reports for finding in r.checks]
+    columns = ["report", "identity", "section", "row", "column", "expected", "printed", "blanks_read_as_zero", "message"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def failures_table(failures: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(failures, columns=["file", "path", "reason", "message"])
+
+
+def _line(report: Report, section: str, name: str) -> int | None:
+    return report.provenance["tables"].get(section, {}).get("rows", {}).get(name)
+
+
+def _typed(rows: list[dict], columns: list[str], value_type: str) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=columns)
+    return table.astype({"value": value_type, "line": "Int64"})
+
+
+def _columns(rows: list[dict], first: list[str]) -> list[str]:
+    return list(dict.fromkeys(first + (list(rows[0]) if rows else [])))
