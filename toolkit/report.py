@@ -4,8 +4,8 @@ The record holds the values as printed, in the codebook's shape, with where each
 table was read and the identity checks. Nothing is repaired: a number that could
 not be read is ``None`` and a note says why.
 
->>> report = read_report("data/raw/004_05aca36cc1e89005.txt")  # doctest: +SKIP
->>> report.to_dict()["section3"]["unable_not_held"][-1]  # doctest: +SKIP
+>>> report = read_report("data/raw/004_05aca36cc1e89005.txt")
+>>> report.to_dict()["section3"]["unable_not_held"][-1]
 147
 """
 from __future__ import annotations
