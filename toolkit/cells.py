@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Callable, Sequence
 
+from toolkit.readers.grid import BLANK_CELL
+
 Number = int | float
 Check = Callable[[Sequence[Number]], bool]
 
-BLANK_MARKERS = {"/", "-", "--", "—", "——", "–", "无"}
-_CELL = r"(?:[-+]?\d[\d.,]*|[-—–/]{1,2}|无(?![\u4e00-\u9fff]))"
+BLANK_MARKERS = {"/", "-", "--", "—", "——", "–", "无", BLANK_CELL}
+_CELL = rf"(?:[-+]?\d[\d.,]*|[-—–/]{{1,2}}|无(?![\u4e00-\u9fff])|{BLANK_CELL})"
 CELL_RUN = re.compile(rf"{_CELL}(?:\s*{_CELL})*")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")

@@ -100,8 +100,9 @@ def read_report(path: str | Path) -> Report:
         "extractor": f"toolkit {__version__} {document.extractor}",
         "layout": layout(document.text),
         "agency_and_year_from": agency_from,
-        "tables": {section: _where(table) for section, table in tables.items()},
+        "tables": {section: _where(table, document) for section, table in tables.items()},
         "processing_fee_from": fee_sentence,
+        "reader": document.details,
     }
     notes = [note for table in tables.values() for note in table.notes]
     notes += [f"{section}: table not found" for section in ("section2", "section3", "section4") if section not in tables]
@@ -120,8 +121,13 @@ def _values(tables: dict, section: str) -> dict | None:
     return tables[section].values if section in tables else None
 
 
-def _where(table: TableRead) -> dict:
-    return {"lines": list(table.lines) if table.lines else None, "rows": table.rows_at}
+def _where(table: TableRead, document) -> dict:
+    """Lines of the lifted text, and where in the document each row was read."""
+    return {
+        "lines": list(table.lines) if table.lines else None,
+        "rows": table.rows_at,
+        "read_at": {name: document.location(line) for name, line in table.rows_at.items()},
+    }
 
 
 def _has_numbers(values) -> bool:

@@ -1,11 +1,13 @@
 """One reader per source format; each lifts text out of a document.
 
-A reader takes a path and its bytes and returns a ``Document``; mapping the text
-to codebook names is one shared step (``toolkit.tables``), not the reader's job.
+A reader takes a path and its bytes and returns a ``Document``: the document's
+text, with each table row on one line and its cells joined by tabs (see
+``grid.rows_to_text``). Mapping the text to codebook names is one shared step
+(``toolkit.tables``), not the reader's job.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UnsupportedFormat
@@ -13,12 +15,25 @@ from toolkit.errors import UnsupportedFormat
 
 @dataclass(frozen=True)
 class Document:
-    """Text lifted from one input file, with how it was lifted."""
+    """Text lifted from one input file, and how it was lifted.
+
+    ``locations`` optionally says, per line of ``text``, where in the document it
+    was read ("page 2, table 1"); ``details`` holds reader-specific provenance
+    (engine per table, OCR confidence, …) that goes into the record as is.
+    """
 
     text: str
     format: str
     extractor: str
     encoding: str | None = None
+    locations: tuple[str, ...] = ()
+    details: dict = field(default_factory=dict)
+
+    def location(self, line: int) -> str:
+        """Where 1-based ``line`` of the text was read in the document."""
+        if 0 < line <= len(self.locations):
+            return self.locations[line - 1]
+        return f"line {line}"
 
 
 def read_document(path: Path, data: bytes) -> Document:
