@@ -72,6 +72,7 @@ class CellsRead:
     values: list[Number | None]
     note: str | None = None
     candidates: list[tuple[Number, ...]] = field(default_factory=list)
+    unread: bool = False  # the values are placeholders: nothing could be read
 
 
 def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
@@ -81,27 +82,27 @@ def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
     run-together digits when ``check`` (the row's arithmetic) leaves one way.
     """
     if run is None:
-        return CellsRead([None] * width, "no numbers after the label")
+        return CellsRead([None] * width, "no numbers after the label", unread=True)
     cells = split_cells(run)
     try:
         values = [parse_number(cell) for cell in cells]
     except ValueError as error:
-        return CellsRead([None] * width, f"unreadable cells {run!r}: {error}")
+        return CellsRead([None] * width, f"unreadable cells {run!r}: {error}", unread=True)
     if len(values) == width:
         return CellsRead(values)
     if len(values) > width:
         extra = " ".join(cells[width:])
         return CellsRead(values[:width], f"ignored {len(cells) - width} extra cell(s) after {width}: {extra!r}")
     if not all(cell.isdigit() for cell in cells):
-        return CellsRead([None] * width, f"expected {width} cells, found {len(cells)}: {run!r}")
+        return CellsRead([None] * width, f"expected {width} cells, found {len(cells)}: {run!r}", unread=True)
     extra_digits = sum(map(len, cells)) - width
     if extra_digits > MAX_EXTRA_DIGITS:
-        return CellsRead([None] * width, f"cannot split run-together digits {run!r}: too many digits")
+        return CellsRead([None] * width, f"cannot split run-together digits {run!r}: too many digits", unread=True)
     candidates = split_digit_runs(cells, width, check)
     if len(candidates) == 1:
         return CellsRead(list(candidates[0]), f"split run-together digits {run!r}")
     reason = "no split satisfies the row's arithmetic" if not candidates else f"{len(candidates)} possible splits"
-    return CellsRead([None] * width, f"cannot split run-together digits {run!r}: {reason}", candidates)
+    return CellsRead([None] * width, f"cannot split run-together digits {run!r}: {reason}", candidates, unread=True)
 
 
 def split_digit_runs(chunks: Sequence[str], width: int, check: Check | None = None) -> list[tuple[int, ...]]:

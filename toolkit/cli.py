@@ -6,6 +6,7 @@ import sys
 
 import pandas as pd
 
+from toolkit.config import CORRECTIONS
 from toolkit.corpus import build_corpus
 from toolkit.outputs import write_outputs
 from toolkit.tidy import reports_table
@@ -19,11 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     extract = commands.add_parser("extract", help="extract reports into tidy tables")
     extract.add_argument("paths", nargs="+", help="report files or folders of them")
     extract.add_argument("--out", default="data/processed", help="output folder (default: %(default)s)")
+    extract.add_argument("--corrections", default=str(CORRECTIONS),
+                         help="researchers' corrections to apply in the panel (default: %(default)s)")
     extract.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     args = parser.parse_args(argv)
 
     corpus = build_corpus(args.paths, progress=not args.quiet)
-    write_outputs(corpus, args.out)
+    write_outputs(corpus, args.out, args.corrections)
     if not args.quiet:
         print(summary(corpus))
         print(f"{len(corpus.reports)} records, {len(corpus.failures)} failures -> {args.out}")

@@ -1,4 +1,6 @@
-"""Write a corpus to ``data/processed``: CSV and Parquet per table, JSON per record.
+"""Write a corpus to ``data/processed``: every table as CSV and Parquet, each
+record as JSON, the research panel, the data dictionary, the exports and the
+DuckDB store.
 
 Files are written to a temporary name and moved into place, so a reader never
 sees half a file.
@@ -9,10 +11,19 @@ import json
 import os
 from pathlib import Path
 
-from toolkit import tidy
-from toolkit.corpus import Corpus
+import pandas as pd
 
-TABLES = {
+from toolkit import tidy
+from toolkit.config import CORRECTIONS
+from toolkit.continuity import carried_over_findings
+from toolkit.corpus import Corpus
+from toolkit.corrections import load_corrections
+from toolkit.dictionary import data_dictionary
+from toolkit.exports import write_exports
+from toolkit.panel import build_panel
+from toolkit.store import build_database
+
+TIDY = {
     "reports": tidy.reports_table,
     "section2": tidy.section2_table,
     "section3": tidy.section3_table,
@@ -21,27 +32,41 @@ TABLES = {
 }
 
 
-def write_outputs(corpus: Corpus, out: str | Path) -> dict[str, Path]:
-    """Write every table and record under ``out``; returns table name -> CSV path."""
+def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS) -> dict[str, pd.DataFrame]:
+    """Every output table, in memory: tidy, failures, panel layer and findings."""
+    tables = {name: make(corpus.reports) for name, make in TIDY.items()}
+    tables["failures"] = tidy.failures_table(corpus.failures)
+    tables.update(build_panel(tables["reports"], tables["section3"], tables["section4"],
+                              load_corrections(corrections_path)))
+    tables["continuity"] = carried_over_findings(tables["reports"], tables["section3"])
+    return tables
+
+
+def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path = CORRECTIONS) -> dict[str, pd.DataFrame]:
+    """Write every table, record, export and the store under ``out``; returns the tables."""
     out = Path(out)
     (out / "records").mkdir(parents=True, exist_ok=True)
-    tables = {name: make(corpus.reports) for name, make in TABLES.items()}
-    tables["failures"] = tidy.failures_table(corpus.failures)
-    written = {}
-    for name, table in tables.items():
+    tables = make_tables(corpus, corrections_path)
+    dictionary = data_dictionary(tables)
+    for name, table in {**tables, "data_dictionary": dictionary}.items():
         _atomic(out / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
         _atomic(out / f"{name}.parquet", lambda tmp, t=table: t.to_parquet(tmp, index=False))
-        written[name] = out / f"{name}.csv"
+    _write_records(corpus, out / "records")
+    write_exports({**tables, "data_dictionary": dictionary}, out / "exports")
+    build_database(out)
+    return tables
+
+
+def _write_records(corpus: Corpus, folder: Path) -> None:
     keep = set()
     for report in corpus.reports:
-        target = out / "records" / f"{report.name}.json"
+        target = folder / f"{report.name}.json"
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
         _atomic(target, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
         keep.add(target.name)
-    for stale in (out / "records").glob("*.json"):
+    for stale in folder.glob("*.json"):
         if stale.name not in keep:
             stale.unlink()
-    return written
 
 
 def _atomic(target: Path, write) -> None:

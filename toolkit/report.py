@@ -16,7 +16,8 @@ from pathlib import Path
 
 from toolkit import __version__
 from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
-from toolkit.errors import NotAnnualReport, ReportError, TablesMissing
+from toolkit import codebook
+from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesMissing
 from toolkit.fees import processing_fee_yuan
 from toolkit.header import find_agency_and_year
 from toolkit.normalize import CompactText
@@ -31,6 +32,7 @@ RECORD_KEYS = (
     "processing_fee_yuan",
 )
 REPORT_MARKERS = ("政府信息公开", "政务公开")
+MIN_PRE_2019_LABELS = 2  # one such word in the prose is not a table
 
 
 @dataclass
@@ -72,6 +74,9 @@ def read_report(path: str | Path) -> Report:
     ct = CompactText(document.text)
     if not any(marker in ct.text for marker in REPORT_MARKERS):
         raise NotAnnualReport(path, "no mention of 政府信息公开 or 政务公开: not a government information disclosure annual report")
+    if old := _pre_2019_labels(ct.text):
+        raise PreNationalFormat(path, f"the statistics table is in the pre-2019 format (it prints {'、'.join(old)}), "
+                                      "not the national template of 国办公开办函〔2019〕60号 or 〔2021〕30号: no record is made")
     spans = find_sections(ct.text)
     tables: dict[str, TableRead] = {}
     for section, reader in (("section2", read_section2), ("section3", read_section3), ("section4", read_section4)):
@@ -126,8 +131,17 @@ def _where(table: TableRead, document) -> dict:
     return {
         "lines": list(table.lines) if table.lines else None,
         "rows": table.rows_at,
+        "unread": table.unread,
         "read_at": {name: document.location(line) for name, line in table.rows_at.items()},
     }
+
+
+def _pre_2019_labels(text: str) -> list[str]:
+    """Labels of the old (2008 regulation) statistics table, if the report prints no national-template table."""
+    if any(label in text for label in codebook.format_labels("national")):
+        return []
+    found = [label for label in codebook.format_labels("pre-2019") if label in text]
+    return found if len(found) >= MIN_PRE_2019_LABELS else []
 
 
 def _has_numbers(values) -> bool:

@@ -25,6 +25,7 @@ class TableRead:
     template: str | None
     values: dict
     rows_at: dict[str, int] = field(default_factory=dict)  # row name -> source line
+    unread: list[str] = field(default_factory=list)  # rows whose values could not be read
     notes: list[str] = field(default_factory=list)
     unresolved: list[dict] = field(default_factory=list)
 
@@ -53,6 +54,7 @@ def read_section2(ct: CompactText, span: tuple[int, int]) -> TableRead:
     for item, columns in layout.items():
         if item not in read.values:
             read.values[item] = dict.fromkeys(columns)
+            read.unread.append(item)
             read.notes.append(f"section2: item {item} not found")
     return read
 
@@ -71,6 +73,7 @@ def read_section3(ct: CompactText, span: tuple[int, int]) -> TableRead:
     for name in names:
         if name not in read.values:
             read.values[name] = [None] * width
+            read.unread.append(name)
             read.notes.append(f"section3: row {name} not found")
     read.values = {name: read.values[name] for name in names}
     _resolve_by_columns(read)
@@ -98,6 +101,7 @@ def _resolve_by_columns(read: TableRead) -> None:
     for u, chosen in zip(open_rows, fitting[0]):
         read.values[u["row"]] = list(chosen)
         read.unresolved.remove(u)
+        read.unread.remove(u["row"])
         read.notes.append(f"section3: {u['row']}: split settled by the column identities: {list(chosen)}")
 
 
@@ -114,6 +118,8 @@ def read_section4(ct: CompactText, span: tuple[int, int]) -> TableRead:
         read.values[group] = dict(zip(columns, got.values[i * 5:(i + 1) * 5]))
     if run:
         read.rows_at = {group: ct.line(run[1]) for group in groups}
+    if got.unread:
+        read.unread.extend(groups)
     if got.note:
         read.notes.append(f"section4: {got.note}")
     if got.candidates:
@@ -176,6 +182,8 @@ def _find_all(text: str, needle: str, span) -> list[int]:
 
 def _record(read: TableRead, ct: CompactText, label: _Label, got: CellsRead, section: str) -> None:
     read.rows_at[label.name] = ct.line(label.start)
+    if got.unread:
+        read.unread.append(label.name)
     if got.note:
         read.notes.append(f"{section}: {label.name} (line {ct.line(label.start)}): {got.note}")
     if got.candidates:

@@ -1,7 +1,9 @@
 """Records to tidy tables: one row per (report, row, column, value), and friends.
 
 Every value row carries the report's file name and the source line of its row
-label, so any number can be traced back to where it was printed.
+label, so any number can be traced back to where it was printed, and a
+``status``: ``printed``, ``blank`` (the report states nothing there) or
+``unread`` (the toolkit could not read it; the record's notes say why).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
             "report": report.name,
             **{key: report.record[key] for key in HEADER_FIELDS},
             "checks_failed": len(report.checks),
+            "ocr_used": bool(p["reader"].get("ocr", False)),
             "values_unresolved": len(report.unresolved),
             "notes": " | ".join(report.notes),
             "sha256": p["sha256"], "format": p["format"], "encoding": p["encoding"],
@@ -34,30 +37,31 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
 def section2_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "template": r.record["section2_template"], "item": item, "column": column,
-         "value": value, "line": _line(r, "section2", item)}
+         "value": value, "status": _status(r, "section2", item, value), "line": _line(r, "section2", item)}
         for r in reports for item, cells in (r.record["section2"] or {}).items()
         for column, value in cells.items()
     ]
-    return _typed(rows, ["report", "template", "item", "column", "value", "line"], "Float64")
+    return _typed(rows, ["report", "template", "item", "column", "value", "status", "line"], "Float64")
 
 
 def section3_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "template": r.record["section3_template"], "row": row, "column": column,
-         "value": value, "line": _line(r, "section3", row)}
+         "value": value, "status": _status(r, "section3", row, value), "line": _line(r, "section3", row)}
         for r in reports for row, values in (r.record["section3"] or {}).items()
         for column, value in zip(SECTION3_COLUMNS, values)
     ]
-    return _typed(rows, ["report", "template", "row", "column", "value", "line"], "Int64")
+    return _typed(rows, ["report", "template", "row", "column", "value", "status", "line"], "Int64")
 
 
 def section4_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
-        {"report": r.name, "group": group, "column": column, "value": value, "line": _line(r, "section4", group)}
+        {"report": r.name, "group": group, "column": column, "value": value,
+         "status": _status(r, "section4", group, value), "line": _line(r, "section4", group)}
         for r in reports for group, cells in (r.record["section4"] or {}).items()
         for column, value in cells.items()
     ]
-    return _typed(rows, ["report", "group", "column", "value", "line"], "Int64")
+    return _typed(rows, ["report", "group", "column", "value", "status", "line"], "Int64")
 
 
 def checks_table(reports: list[Report]) -> pd.DataFrame:
@@ -69,6 +73,14 @@ def checks_table(reports: list[Report]) -> pd.DataFrame:
 
 def failures_table(failures: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(failures, columns=["file", "path", "reason", "message"])
+
+
+def _status(report: Report, section: str, name: str, value) -> str:
+    """printed (a number), blank (printed as blank) or unread (could not be read)."""
+    if value is not None:
+        return "printed"
+    unread = report.provenance["tables"].get(section, {}).get("unread", [])
+    return "unread" if name in unread else "blank"
 
 
 def _line(report: Report, section: str, name: str) -> int | None:

@@ -41,6 +41,11 @@ def fields(section: str | None = None, kind: str | None = None,
     )
 
 
+def outputs() -> tuple[dict, ...]:
+    """Rows of outputs.csv: type, unit and description of every output column."""
+    return _table("outputs.csv")
+
+
 @cache
 def section3_rows(template: str) -> tuple[str, ...]:
     """Row names of section 三 in printed order."""
@@ -78,3 +83,9 @@ def group_labels(section: str, template: str) -> tuple[str, ...]:
 def heading_patterns() -> dict[str, str]:
     """Section name -> regular expression for its heading in compacted text."""
     return {row["section"]: row["pattern"] for row in _table("headings.csv")}
+
+
+@cache
+def format_labels(table_format: str) -> tuple[str, ...]:
+    """Labels printed by only one format of the statistics table ("national" or "pre-2019")."""
+    return tuple(compact_label(row["label_zh"]) for row in _table("table_formats.csv") if row["format"] == table_format)

@@ -1,0 +1,55 @@
+"""The research panel: one row per report, measures and quality flags.
+
+``build_panel(processed)`` reads the tidy tables that ``extract`` wrote, applies the
+corrections file, builds the harmonised layer (``toolkit.harmonise``) and the
+measures (``toolkit.measures``), and returns every table it made.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.corrections import apply_corrections, load_corrections
+from toolkit.harmonise import harmonise_section3, harmonise_section4
+from toolkit.measures import appeal_measures, refusal_measures, section3_totals, section4_cells
+
+ID_COLUMNS = ["report", "agency", "year", "province", "prefecture", "county", "division_code", "level",
+              "section2_template", "section3_template", "processing_fee_yuan"]
+
+
+def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.DataFrame,
+                corrections: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Harmonised sections, the panel and the corrections with their status."""
+    h3, applied3 = apply_corrections(harmonise_section3(section3), corrections, "section3")
+    h4, applied4 = apply_corrections(harmonise_section4(section4), corrections, "section4")
+    totals = section3_totals(h3)
+    measures = refusal_measures(totals).join(appeal_measures(totals, section4_cells(h4)), how="outer")
+    flags = _quality_flags(reports, h3, h4)
+    panel = (
+        reports[ID_COLUMNS].set_index("report")
+        .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
+        .join(measures).join(flags).reset_index()
+    )
+    return {
+        "harmonised_section3": h3,
+        "harmonised_section4": h4,
+        "panel": panel,
+        "corrections_applied": pd.concat([applied3, applied4], ignore_index=True),
+    }
+
+
+def read_and_build(processed: str | Path, corrections_path: str | Path) -> dict[str, pd.DataFrame]:
+    """``build_panel`` on the Parquet tables in ``processed``."""
+    processed = Path(processed)
+    tables = {name: pd.read_parquet(processed / f"{name}.parquet") for name in ("reports", "section3", "section4")}
+    return build_panel(tables["reports"], tables["section3"], tables["section4"], load_corrections(corrections_path))
+
+
+def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:
+    cells = pd.concat([h3, h4])
+    counts = pd.crosstab(cells["report"], cells["flag"]).reindex(
+        columns=["blank", "derived", "unread", "corrected"], fill_value=0)
+    counts.columns = [f"cells_{flag}" for flag in counts.columns]
+    own = reports.set_index("report")[["checks_failed", "ocr_used"]].rename(columns={"checks_failed": "identities_failed"})
+    return own.join(counts).fillna({c: 0 for c in counts.columns})
