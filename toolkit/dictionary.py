@@ -19,8 +19,13 @@ def describe(table: str, column: str) -> dict:
     raise KeyError(f"column {column!r} of table {table!r} is not described in toolkit/codebook/outputs.csv")
 
 
+COLUMNS = ["table", "column", "type", "unit", "description_en", "description_zh", "templates"]
+
+
 def data_dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per (table, column) of the given tables, then one per codebook statistic."""
+    """One row per (table, column) of the given tables and of the dictionary itself,
+    then one per codebook statistic."""
+    tables = {**tables, "data_dictionary": pd.DataFrame(columns=COLUMNS)}
     columns = [
         {"table": name, "column": column, **{k: describe(name, column)[k] for k in
                                               ("type", "unit", "description_en", "description_zh")}}
@@ -32,4 +37,4 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
          "templates": row["templates"]}
         for row in codebook.fields()
     ]
-    return pd.DataFrame(columns + statistics).fillna({"templates": ""})
+    return pd.DataFrame(columns + statistics, columns=COLUMNS).fillna({"templates": ""})

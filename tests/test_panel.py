@@ -1,0 +1,116 @@
+"""The harmonised layer, measures, corrections and year-over-year findings on tiny tables."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit import codebook
+from toolkit.continuity import carried_over_findings
+from toolkit.corrections import apply_corrections, load_corrections
+from toolkit.harmonise import harmonise_section3, harmonise_section4
+from toolkit.measures import appeal_measures, applicant_mix, refusal_measures, section3_totals, section4_cells
+
+COLUMNS = codebook.SECTION3_COLUMNS
+
+
+def tidy3(report: str, template: str, cells: dict[str, list], status: dict | None = None) -> pd.DataFrame:
+    """A tidy section 三 table: every row of the template, zeros unless given."""
+    rows = []
+    for row in codebook.section3_rows(template):
+        values = cells.get(row, [0] * 7)
+        for column, value in zip(COLUMNS, values):
+            state = (status or {}).get(row) or ("blank" if value is None else "printed")
+            rows.append({"report": report, "template": template, "row": row, "column": column,
+                         "value": value, "status": state, "line": 1})
+    return pd.DataFrame(rows).astype({"value": "Int64"})
+
+
+def cell(table: pd.DataFrame, row: str, column: str = "total"):
+    return table.query("row == @row and column == @column").iloc[0]
+
+
+def test_2021_other_rows_sum_into_other_processing():
+    h3 = harmonise_section3(tidy3("a", "2021", {"other_overdue_correction": [1, 0, 0, 0, 0, 0, 1],
+                                                 "other_other": [2, 0, 0, 0, 0, 0, 2]}))
+    assert set(h3["row"]) == set(codebook.section3_rows("2019"))
+    assert cell(h3, "other_processing")[["value", "flag"]].tolist() == [3, "summed"]
+
+
+def test_blank_reads_as_zero_and_a_blank_total_is_derived_but_a_printed_one_is_kept():
+    h3 = harmonise_section3(tidy3("a", "2019", {
+        "granted": [258, 12, None, None, 1, 1, None],
+        "new_received": [5, 0, 0, 0, 0, 0, 9],
+    }))
+    assert cell(h3, "granted", "research_institution")[["value", "flag"]].tolist() == [0, "blank"]
+    assert cell(h3, "granted")[["value", "flag"]].tolist() == [272, "derived"]
+    assert cell(h3, "new_received")[["printed", "value", "flag"]].tolist() == [9, 9, "printed"]
+
+
+def test_unread_values_stay_missing_not_zero():
+    h3 = harmonise_section3(tidy3("a", "2019", {"granted": [None] * 7}, status={"granted": "unread"}))
+    assert pd.isna(cell(h3, "granted")["value"]) and cell(h3, "granted")["flag"] == "unread"
+
+
+def test_measures_follow_the_codebook_and_zero_denominators_are_missing():
+    h3 = harmonise_section3(pd.concat([
+        tidy3("a", "2021", {"new_received": [10, 0, 0, 0, 0, 0, 10], "granted": [4, 0, 0, 0, 0, 0, 4],
+                            "partially_granted": [1, 0, 0, 0, 0, 0, 1], "unable_not_held": [3, 0, 0, 0, 0, 0, 3],
+                            "withheld_state_secret": [2, 0, 0, 0, 0, 0, 2], "total_processed": [10, 0, 0, 0, 0, 0, 10]}),
+        tidy3("b", "2019", {}),
+    ]))
+    measures = refusal_measures(section3_totals(h3))
+    assert measures.loc["a", ["not_held_share", "full_grant_rate", "withheld_share", "unable_share"]].tolist() == [0.3, 0.5, 0.2, 0.3]
+    assert pd.isna(measures.loc["b", "not_held_share"])
+
+
+def test_appeal_rates_per_100_requests_and_correction_rate():
+    h3 = harmonise_section3(tidy3("a", "2021", {"new_received": [50, 0, 0, 0, 0, 0, 50]}))
+    s4 = pd.DataFrame([
+        {"report": "a", "group": group, "column": column, "value": value, "status": "printed", "line": 1}
+        for group, values in {"reconsideration": [1, 2, 0, 1, 4], "litigation_direct": [0, 0, 0, 0, 0],
+                              "litigation_after_reconsideration": [1, 0, 0, 0, 1]}.items()
+        for column, value in zip(codebook.SECTION4_COLUMNS, values)
+    ])
+    measures = appeal_measures(section3_totals(h3), section4_cells(harmonise_section4(s4)))
+    assert measures.loc["a", "reconsideration_rate"] == 8
+    assert measures.loc["a", "litigation_rate"] == 2
+    assert measures.loc["a", "reconsideration_correction_rate"] == pytest.approx(2 / 3)
+    assert pd.isna(measures.loc["a", "litigation_direct_correction_rate"])
+
+
+def test_applicant_mix_shares_of_new_requests():
+    h3 = harmonise_section3(tidy3("a", "2021", {"new_received": [6, 2, 0, 0, 2, 0, 10]}))
+    assert applicant_mix(h3).loc["a", ["natural_person", "legal_service_org"]].tolist() == [0.6, 0.2]
+
+
+def test_corrections_apply_only_where_the_printed_value_matches(tmp_path):
+    path = tmp_path / "corrections.csv"
+    path.write_text("report,field,printed_value,corrected_value,source\n"
+                    "a,section3.granted.total,4,5,row sums to 5\n"
+                    "a,section3.unable_not_held.total,99,1,stale on purpose\n"
+                    "zzz,section3.granted.total,4,5,no such report\n", encoding="utf-8")
+    h3 = harmonise_section3(tidy3("a", "2021", {"granted": [5, 0, 0, 0, 0, 0, 4]}))
+    corrected, applied = apply_corrections(h3, load_corrections(path), "section3")
+    assert cell(corrected, "granted")[["printed", "value", "flag"]].tolist() == [4, 5, "corrected"]
+    assert applied["status"].tolist() == ["applied", "stale", "not_found"]
+    assert cell(corrected, "unable_not_held")["value"] == 0
+
+
+def test_corrections_file_with_a_bad_field_is_refused(tmp_path):
+    path = tmp_path / "corrections.csv"
+    path.write_text("report,field,printed_value,corrected_value,source\na,granted,1,2,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="section.row.column"):
+        load_corrections(path)
+
+
+def test_carried_over_is_checked_against_last_years_carried_forward():
+    reports = pd.DataFrame({"report": ["y1", "y2", "y4"], "agency": "X局", "year": [2021, 2022, 2024]})
+    section3 = pd.concat([
+        tidy3("y1", "2021", {"carried_forward": [2, 0, 0, 0, 0, 0, 2]}),
+        tidy3("y2", "2021", {"carried_over": [1, 0, 0, 0, 0, 0, 1]}),
+        tidy3("y4", "2021", {}),
+    ])
+    findings = carried_over_findings(reports, section3)
+    assert set(findings["report"]) == {"y2"}  # 2024 has no 2023 report to compare with
+    total = findings.query("column == 'total'").iloc[0]
+    assert (total["carried_over"], total["previous_carried_forward"], total["holds"]) == (1, 2, False)

@@ -1,0 +1,51 @@
+"""The main command's outputs: store, load(), exports and the data dictionary."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit.cli import main
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed")
+    assert main(["extract", str(ROOT / "data" / "raw"), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_load_gives_every_table_and_the_panel(processed):
+    tables = toolkit.load(processed=processed)
+    assert {"reports", "section3", "panel", "harmonised_section3", "continuity", "data_dictionary"} <= set(tables)
+    panel = toolkit.load("panel", processed=processed)
+    assert len(panel) == 5
+    assert panel.set_index("report").loc["004_05aca36cc1e89005.txt", "not_held_share"] == pytest.approx(147 / 363)
+    with pytest.raises(KeyError, match="no table 'nope'"):
+        toolkit.load("nope", processed=processed)
+
+
+def test_duckdb_store_answers_sql(processed):
+    with toolkit.connect(processed) as con:
+        total = con.execute("""select sum(value) from section3 where row = 'new_received' and "column" = 'total'""").fetchone()[0]
+    assert total == 8 + 26 + 4 + 33 + 363
+
+
+def test_excel_csv_has_a_bom_and_xlsx_and_stata_read_back(processed):
+    exports = processed / "exports"
+    assert (exports / "panel.excel.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert len(pd.read_excel(exports / "tables.xlsx", sheet_name="panel")) == 5
+    stata = pd.read_stata(exports / "panel.dta")
+    assert "lit_after_recon_correction_rate" in stata.columns
+    assert set(stata["agency"]) == set(toolkit.load("panel", processed=processed)["agency"])
+
+
+def test_data_dictionary_describes_every_column_in_english_and_chinese(processed):
+    dictionary = toolkit.load("data_dictionary", processed=processed)
+    for name, table in toolkit.load(processed=processed).items():
+        described = set(dictionary.loc[dictionary["table"] == name, "column"])
+        assert set(table.columns) <= described, name
+    assert dictionary[["description_en", "description_zh"]].notna().all().all()
+    assert "本机关不掌握相关政府信息" in set(dictionary["description_zh"])
