@@ -8,7 +8,8 @@ from toolkit.report import RECORD_KEYS
 
 from conftest import ROOT
 
-HEADER = ("agency", "year", "section2_template", "section3_template", "processing_fee_yuan")
+HEADER = ("agency", "year", "province", "prefecture", "county", "division_code", "level",
+          "section2_template", "section3_template", "processing_fee_yuan")
 
 
 def _numbers(record: dict):

@@ -1,10 +1,13 @@
 """Many reports in, every one accounted for: ``build_corpus(paths)``.
 
 Each input ends as a record or as a listed failure with its reason; one bad file
-never stops the batch.
+never stops the batch. Records extracted earlier (JSON, e.g. the committed
+statistics of the shared corpus) can be added back with ``load_records``.
 """
 from __future__ import annotations
 
+import csv
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -14,6 +17,8 @@ from tqdm import tqdm
 from toolkit.errors import ReportError
 from toolkit.report import Report, read_report
 
+NOT_REPORTS = {"MANIFEST.csv", "MANIFEST.tsv", "README.md", "README.txt"}
+
 
 @dataclass
 class Corpus:
@@ -22,32 +27,72 @@ class Corpus:
     reports: list[Report] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)
 
+    def extend(self, other: "Corpus") -> None:
+        self.reports.extend(other.reports)
+        self.failures.extend(other.failures)
 
-def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and files inside folders named (recursively), skipping hidden ones."""
+
+def find_inputs(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """(file, collection) for files named and files inside folders named
+    (recursively), skipping hidden files and manifests; the collection is the
+    folder named (or the file's folder)."""
     found = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ))
+            collection = path.resolve().name
+            found.extend(
+                (p, collection) for p in sorted(path.rglob("*"))
+                if p.is_file() and p.name not in NOT_REPORTS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         else:
-            found.append(path)
+            found.append((path, path.resolve().parent.name))
     return found
 
 
-def build_corpus(paths: Iterable[str | Path], progress: bool = True) -> Corpus:
-    """Read every report under ``paths``; failures are collected, not raised."""
+def manifest_inputs(manifest: str | Path) -> list[tuple[Path, str, dict]]:
+    """(file, collection, row) for each row of a manifest (TSV or CSV with a ``file``
+    column, paths relative to the manifest's folder)."""
+    manifest = Path(manifest)
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t" if manifest.suffix == ".tsv" else ","))
+    if rows and "file" not in rows[0]:
+        raise ValueError(f"{manifest}: no 'file' column (columns: {', '.join(rows[0])})")
+    return [(manifest.parent / row["file"], manifest.resolve().parent.name, row) for row in rows]
+
+
+def build_corpus(paths: Iterable[str | Path] = (), progress: bool = True,
+                 manifest: str | Path | None = None) -> Corpus:
+    """Read every report under ``paths`` (and listed in ``manifest``, whose row is kept
+    in the record's provenance); failures are collected, not raised."""
+    inputs = [(path, collection, None) for path, collection in find_inputs(paths)]
+    inputs += manifest_inputs(manifest) if manifest else []
     corpus = Corpus()
-    inputs = find_inputs(paths)
-    for path in tqdm(inputs, desc="Extracting", unit="report", disable=not progress):
+    for path, collection, row in tqdm(inputs, desc="Extracting", unit="report", disable=not progress):
         try:
-            corpus.reports.append(read_report(path))
+            report = read_report(path)
         except ReportError as error:
             _fail(corpus, path, error.reason, error.message, progress)
+            continue
         except Exception as error:  # a bug of ours must not lose the other files
             _fail(corpus, path, "internal_error", f"{type(error).__name__}: {error}", progress)
+            continue
+        report.provenance.update(collection=collection, **({"manifest": row} if row else {}))
+        corpus.reports.append(report)
+    return corpus
+
+
+def load_records(folder: str | Path) -> Corpus:
+    """Records saved by ``extract`` (``folder``/records/*.json) and its failures.csv."""
+    folder = Path(folder)
+    corpus = Corpus(reports=[
+        Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        for path in sorted((folder / "records").glob("*.json"))
+    ])
+    failures = folder / "failures.csv"
+    if failures.exists():
+        with failures.open(encoding="utf-8", newline="") as handle:
+            corpus.failures = list(csv.DictReader(handle))
     return corpus
 
 

@@ -30,3 +30,9 @@ class NotAnnualReport(ReportError):
 
 class TablesMissing(ReportError):
     reason = "tables_missing"
+
+
+class PreNationalFormat(TablesMissing):
+    """The statistics table predates the national template (2008 regulation)."""
+
+    reason = "pre_2019_format"

@@ -1,5 +1,8 @@
 """The research panel: one row per report, measures and quality flags.
 
+``preferred`` marks one report per (agency, year), so that a report found in two
+forms is counted once in analyses.
+
 ``build_panel(processed)`` reads the tidy tables that ``extract`` wrote, applies the
 corrections file, builds the harmonised layer (``toolkit.harmonise``) and the
 measures (``toolkit.measures``), and returns every table it made.
@@ -15,7 +18,9 @@ from toolkit.harmonise import harmonise_section3, harmonise_section4
 from toolkit.measures import appeal_measures, refusal_measures, section3_totals, section4_cells
 
 ID_COLUMNS = ["report", "agency", "year", "province", "prefecture", "county", "division_code", "level",
+              "agency_kind", "scope", "collection", "format",
               "section2_template", "section3_template", "processing_fee_yuan"]
+FORMAT_PREFERENCE = ["html", "docx", "pdf", "text", "ocr"]  # for the same report in several forms
 
 
 def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.DataFrame,
@@ -31,6 +36,7 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
         .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
         .join(measures).join(flags).reset_index()
     )
+    panel["preferred"] = _preferred(panel)
     return {
         "harmonised_section3": h3,
         "harmonised_section4": h4,
@@ -53,3 +59,14 @@ def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) ->
     counts.columns = [f"cells_{flag}" for flag in counts.columns]
     own = reports.set_index("report")[["checks_failed", "ocr_used"]].rename(columns={"checks_failed": "identities_failed"})
     return own.join(counts).fillna({c: 0 for c in counts.columns})
+
+
+def _preferred(panel: pd.DataFrame) -> pd.Series:
+    """True for one report per (agency, year): the same report saved in several forms
+    (a web page and a crawler's text) is counted once, the best-read copy."""
+    rank = panel.assign(
+        format_rank=panel["format"].map({f: i for i, f in enumerate(FORMAT_PREFERENCE)}).fillna(len(FORMAT_PREFERENCE)),
+        key=panel["agency"].fillna(panel["report"]) + "|" + panel["year"].astype("string").fillna(""),
+    ).sort_values(["cells_unread", "identities_failed", "format_rank", "report"])
+    first = ~rank.duplicated("key")
+    return first.reindex(panel.index).astype(bool)

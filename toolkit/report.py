@@ -14,12 +14,13 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit import __version__
+from toolkit import __version__, codebook
 from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
-from toolkit import codebook
+from toolkit.collect import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesMissing
 from toolkit.fees import processing_fee_yuan
 from toolkit.header import find_agency_and_year
+from toolkit.locality import Locality, locate
 from toolkit.normalize import CompactText
 from toolkit.readers import read_document
 from toolkit.readers.text import layout
@@ -48,6 +49,17 @@ class Report:
     @property
     def name(self) -> str:
         return self.provenance["file"]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        """The inverse of ``to_dict``: a record saved as JSON, read back unchanged."""
+        return cls(
+            record={key: data[key] for key in RECORD_KEYS},
+            provenance=data["provenance"],
+            checks=[Finding(**finding) for finding in data["checks"]["failed"]],
+            notes=data["notes"],
+            unresolved=[{**u, "candidates": [tuple(c) for c in u["candidates"]]} for u in data["unresolved"]],
+        )
 
     def to_dict(self) -> dict:
         """The codebook's record, plus provenance, checks, notes and unsplit runs."""
@@ -87,8 +99,10 @@ def read_report(path: str | Path) -> Report:
         raise TablesMissing(path, f"no statistical table could be read (sections 二, 三, 四); found: {found}")
 
     agency, year, agency_from = find_agency_and_year(document.text)
+    located = locate(agency, document.text, year) if agency else Locality()
     fee, fee_sentence = processing_fee_yuan(ct.source_slice(*spans["section6"])) if "section6" in spans else (None, None)
     record = dict.fromkeys(RECORD_KEYS)
+    record.update(located.record())
     record.update(
         agency=agency, year=year,
         section2_template=_template(tables, "section2"), section3_template=_template(tables, "section3"),
@@ -105,10 +119,16 @@ def read_report(path: str | Path) -> Report:
         "extractor": f"toolkit {__version__} {document.extractor}",
         "layout": layout(document.text),
         "agency_and_year_from": agency_from,
+        "locality": {
+            "status": located.status, "agency_kind": located.agency_kind, "scope": located.scope,
+            "township": located.township, "evidence": list(located.evidence),
+            "candidates": [str(candidate) for candidate in located.candidates],
+        },
         "tables": {section: _where(table, document) for section, table in tables.items()},
         "processing_fee_from": fee_sentence,
         "reader": document.details,
     }
+    provenance["source"] = source_of(path, provenance["sha256"])  # url, final_url, fetched_at from MANIFEST.csv
     notes = [note for table in tables.values() for note in table.notes]
     notes += [f"{section}: table not found" for section in ("section2", "section3", "section4") if section not in tables]
     if agency is None or year is None:

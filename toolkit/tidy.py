@@ -27,6 +27,10 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
             "ocr_used": bool(p["reader"].get("ocr", False)),
             "values_unresolved": len(report.unresolved),
             "notes": " | ".join(report.notes),
+            "locality_status": p["locality"]["status"], "agency_kind": p["locality"]["agency_kind"],
+            "scope": p["locality"]["scope"],
+            "collection": p.get("collection"),
+            "source_url": (p.get("source") or {}).get("url"),
             "sha256": p["sha256"], "format": p["format"], "encoding": p["encoding"],
             "extractor": p["extractor"], "layout": ", ".join(p["layout"]), "path": p["path"],
         })

@@ -38,9 +38,13 @@ class Document:
 
 def read_document(path: Path, data: bytes) -> Document:
     """Pick the reader by file suffix and lift the text."""
-    from toolkit.readers import text
+    from toolkit.readers import docx, html, text
 
-    readers = {".txt": text.read, ".md": text.read, ".text": text.read}
+    readers = {
+        ".txt": text.read, ".md": text.read, ".text": text.read,
+        ".html": html.read, ".htm": html.read, ".shtml": html.read,
+        ".docx": docx.read, ".doc": docx.refuse,
+    }
     reader = readers.get(path.suffix.lower())
     if reader is None:
         supported = ", ".join(sorted(readers))

@@ -1,0 +1,84 @@
+"""Word documents (.docx): paragraphs and tables in document order.
+
+python-docx repeats a merged cell across every grid column and row it spans;
+each underlying cell (``w:tc`` element) is emitted once, in the row where it
+starts (``grid.rows_to_text``). Word 97-2003 ``.doc`` files are refused with a
+note on how to convert them.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import NoReturn
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from toolkit.errors import EmptyFile, ReportError, UnsupportedFormat
+from toolkit.readers import Document
+from toolkit.readers.grid import rows_to_text
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # Word 97-2003 (.doc), also when renamed to .docx
+CONVERT = "convert it to .docx first, e.g. `libreoffice --headless --convert-to docx file.doc`"
+
+
+def read(path: Path, data: bytes) -> Document:
+    if not data.strip():
+        raise EmptyFile(path, "the file is empty")
+    if data.startswith(OLE2_MAGIC):
+        refuse(path, data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise ReportError(path, f"not a readable .docx (Office Open XML) file: {error}") from error
+    lines, where = [], []
+    paragraphs = tables = 0
+    for block in _blocks(document.element.body, document):
+        if isinstance(block, Paragraph):
+            paragraphs += 1
+            if block.text.strip():
+                lines.append(" ".join(block.text.split()))
+                where.append(f"paragraph {paragraphs}")
+        else:
+            tables += 1
+            for number, row in enumerate(_rows(block), start=1):
+                if row:
+                    lines.append(rows_to_text([row]))
+                    where.append(f"table {tables}, row {number}")
+    return Document(
+        text="\n".join(lines), format="docx", extractor=f"docx (python-docx {docx.__version__})",
+        locations=tuple(where), details={"paragraphs": paragraphs, "tables": tables},
+    )
+
+
+def refuse(path: Path, data: bytes) -> NoReturn:
+    """Word 97-2003 documents are not read."""
+    raise UnsupportedFormat(path, f"Word 97-2003 (.doc) documents are not read: {CONVERT}")
+
+
+def _blocks(parent, document):
+    """Paragraphs and tables directly in ``parent``, also inside content controls."""
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document)
+        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+            yield from _blocks(child, document)
+
+
+def _rows(table: Table) -> list[list[str]]:
+    """Each row's cells, a merged cell only in the first row and column it covers."""
+    seen, rows = set(), []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if cell._tc not in seen:
+                seen.add(cell._tc)
+                cells.append(cell.text)
+        rows.append(cells)
+    return rows
