@@ -81,3 +81,13 @@ def test_cli_writes_tidy_outputs_and_exit_status_says_something_failed(inbox, tm
 def test_cli_exit_status_is_zero_when_nothing_failed(tmp_path):
     assert main(["extract", str(SEED), "--out", str(tmp_path), "--quiet"]) == 0
     assert pd.read_csv(tmp_path / "checks.csv").empty
+
+
+def test_headings_over_prose_are_not_read_as_tables(tmp_path):
+    """Numbers in sentences under a heading (tables printed as images) are not a table."""
+    path = tmp_path / "prose.txt"
+    path.write_text("某某局2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n本年行政许可类信息13条。\n"
+                    "三、收到和处理政府信息公开申请情况\n本年新收政府信息公开申请数量33件，上年结转2件。\n"
+                    "四、政府信息公开行政复议、行政诉讼情况\n行政复议1件。\n", encoding="utf-8")
+    with pytest.raises(TablesMissing, match="no statistical table"):
+        read_report(path)

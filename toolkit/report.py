@@ -25,7 +25,7 @@ from toolkit.normalize import CompactText
 from toolkit.readers import read_document
 from toolkit.readers.text import layout
 from toolkit.sections import find_sections
-from toolkit.tables import TableRead, read_section2, read_section3, read_section4
+from toolkit.tables import TableRead, has_table, read_section2, read_section3, read_section4
 
 RECORD_KEYS = (
     "agency", "year", "province", "prefecture", "county", "division_code", "level",
@@ -92,7 +92,7 @@ def read_report(path: str | Path) -> Report:
     spans = find_sections(ct.text)
     tables: dict[str, TableRead] = {}
     for section, reader in (("section2", read_section2), ("section3", read_section3), ("section4", read_section4)):
-        if section in spans:
+        if section in spans and has_table(ct, spans[section], section):
             tables[section] = reader(ct, spans[section])
     if not any(_has_numbers(table.values) for table in tables.values()):
         found = ", ".join(sorted(spans)) or "no section headings"
@@ -130,7 +130,8 @@ def read_report(path: str | Path) -> Report:
     }
     provenance["source"] = source_of(path, provenance["sha256"])  # url, final_url, fetched_at from MANIFEST.csv
     notes = [note for table in tables.values() for note in table.notes]
-    notes += [f"{section}: table not found" for section in ("section2", "section3", "section4") if section not in tables]
+    notes += [f"{section}: no table found (no heading, or no column headings under it)"
+              for section in ("section2", "section3", "section4") if section not in tables]
     if agency is None or year is None:
         notes.append("agency or year not found in the title, preamble or body")
     checks = section3_failures(record["section3"]) + section4_failures(record["section4"])

@@ -127,6 +127,17 @@ def read_section4(ct: CompactText, span: tuple[int, int]) -> TableRead:
     return read
 
 
+MIN_COLUMN_HEADINGS = 2
+
+
+def has_table(ct: CompactText, span: tuple[int, int], section: str) -> bool:
+    """Whether the section prints its table's column headings (at least two of
+    them): without them, numbers in its sentences are not a table."""
+    text = ct.text[span[0]:span[1]]
+    names = {row["name"] for row in codebook.fields(section, "column")}
+    return sum(any(label in text for label in codebook.labels(section, name)) for name in names) >= MIN_COLUMN_HEADINGS
+
+
 def _section4_run(text: str, start: int, stop: int) -> tuple[str, int] | None:
     """The first run of cells after the header that can hold all 15 values."""
     for match in CELL_RUN.finditer(text, start, stop):
