@@ -63,3 +63,21 @@ def test_section2_runs_that_split_many_ways_stay_null_with_candidates(flattened)
         normative = report.record["section2"]["normative_documents"]
         open_items = {u["row"] for u in report.unresolved if u["section"] == "section2"}
         assert "normative_documents" in open_items and set(normative.values()) == {None}, name
+
+
+def test_corpus_reports_with_truth_carry_its_header_and_locality(shared):
+    import json
+
+    truth = json.loads((shared / "truth" / "corpus.json").read_text(encoding="utf-8"))["reports"]
+    fields = ("agency", "year", "province", "prefecture", "county", "division_code", "level",
+              "section2_template", "section3_template", "processing_fee_yuan")
+    for name, expected in truth.items():
+        [path] = list((shared / "corpus").rglob(name))
+        record = read_report(path).record
+        assert {f: record[f] for f in fields} == {f: expected[f] for f in fields}, name
+
+
+def test_every_pingtan_report_is_placed_in_its_county(flattened):
+    for _, report in flattened.values():
+        record = report.record
+        assert (record["province"], record["division_code"], record["level"]) == ("福建省", "350128", "county")
