@@ -49,3 +49,18 @@ def test_data_dictionary_describes_every_column_in_english_and_chinese(processed
         assert set(table.columns) <= described, name
     assert dictionary[["description_en", "description_zh"]].notna().all().all()
     assert "本机关不掌握相关政府信息" in set(dictionary["description_zh"])
+
+
+def test_panel_measures_agree_with_the_records_they_come_from(processed):
+    """The numbers the notebooks print are the records' own numbers."""
+    import json
+
+    panel = toolkit.load("panel", processed=processed).set_index("report")
+    for path in (processed / "records").glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        section3 = record["section3"]
+        processed_total = section3["total_processed"][-1]
+        expected = section3["unable_not_held"][-1] / processed_total if processed_total else None
+        got = panel.loc[record["provenance"]["file"], "not_held_share"]
+        assert (pd.isna(got) and expected is None) or got == pytest.approx(expected), path.name
+        assert panel.loc[record["provenance"]["file"], "requests_new"] == section3["new_received"][-1]

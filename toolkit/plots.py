@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter, StrMethodFormatter  # noqa: E402
 
 from toolkit.config import ROOT  # noqa: E402
 
@@ -50,6 +51,8 @@ def bars(table: pd.DataFrame, title: str, xlabel: str, ylabel: str, name: str,
     figure, axes = plt.subplots(figsize=(8, 4.5))
     table.plot(kind="barh" if horizontal else "bar", stacked=stacked, ax=axes, rot=0 if horizontal else 30)
     axes.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    if (table.fillna(0) % 1 == 0).all().all():  # counts: no half reports on the axis
+        (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
     if table.shape[1] > 1:
         axes.legend(title=None, fontsize="small", bbox_to_anchor=(1.01, 1), loc="upper left")
     elif axes.get_legend():
@@ -70,11 +73,15 @@ def lines(table: pd.DataFrame, title: str, xlabel: str, ylabel: str, name: str) 
     return figure
 
 
-def strip(table: pd.DataFrame, x: str, y: str, title: str, name: str, log: bool = False) -> plt.Figure:
+def strip(table: pd.DataFrame, x: str, y: str, title: str, xlabel: str, name: str, log: bool = False) -> plt.Figure:
     """One dot per report along ``x``, grouped by ``y`` (a spread, not a mean)."""
     use_cjk_font()
     figure, axes = plt.subplots(figsize=(8, 4.5))
-    sns.stripplot(data=table, x=x, y=y, ax=axes, size=8)
-    axes.set(title=title, xscale="log" if log else "linear")
+    sns.stripplot(data=table, x=x, y=y, ax=axes, size=8, jitter=False)  # no random jitter: same picture every run
+    axes.set(title=title, xlabel=xlabel, xscale="log" if log else "linear")
+    if log:  # plain numbers at 1, 2, 5 × 10^k: readable, and no colliding minor labels
+        axes.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        axes.xaxis.set_minor_formatter(NullFormatter())
     save(figure, name)
     return figure
