@@ -8,7 +8,7 @@ import pytest
 
 from toolkit import build_corpus, read_report
 from toolkit.cli import main
-from toolkit.errors import EmptyFile, NotAnnualReport, NotText, TablesMissing, UnsupportedFormat
+from toolkit.errors import DamagedFile, EmptyFile, NotAnnualReport, NotText, TablesMissing, UnsupportedFormat
 
 from conftest import ROOT
 
@@ -27,6 +27,7 @@ def inbox(tmp_path):
     (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))
     (tmp_path / "no_tables.txt").write_text(text.split("二、主动公开政府信息情况")[0], encoding="utf-8")
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 not really")
+    (tmp_path / "report.xyz").write_bytes(b"whatever")
     return tmp_path
 
 
@@ -35,7 +36,8 @@ def inbox(tmp_path):
     ("junk.txt", NotText, "binary data"),
     ("menu.txt", NotAnnualReport, "not a government information disclosure annual report"),
     ("no_tables.txt", TablesMissing, "no statistical table"),
-    ("report.pdf", UnsupportedFormat, "'.pdf' is not supported"),
+    ("report.pdf", DamagedFile, "damaged or truncated"),
+    ("report.xyz", UnsupportedFormat, "'.xyz' is not supported"),
 ])
 def test_each_bad_input_has_a_clear_error_naming_the_file(inbox, name, error, words):
     with pytest.raises(error, match=words) as raised:
@@ -61,19 +63,20 @@ def test_batch_accounts_for_every_input(inbox):
     failed = {f["file"]: f["reason"] for f in corpus.failures}
     assert read == {"good.txt", "gbk.txt", "utf16.txt"}
     assert failed == {"empty.txt": "empty", "junk.txt": "not_text", "menu.txt": "not_annual_report",
-                      "no_tables.txt": "tables_missing", "report.pdf": "unsupported_format"}
+                      "no_tables.txt": "tables_missing", "report.pdf": "damaged", "report.xyz": "unsupported_format"}
     assert len(read) + len(failed) == len(list(inbox.iterdir()))
 
 
 def test_cli_writes_tidy_outputs_and_exit_status_says_something_failed(inbox, tmp_path, capsys):
     out = tmp_path / "processed"
     assert main(["extract", str(inbox), "--out", str(out)]) == 1
-    assert "3 records, 5 failures" in capsys.readouterr().out
+    assert "3 records, 6 failures" in capsys.readouterr().out
     section3 = pd.read_parquet(out / "section3.parquet")
     assert len(section3) == 3 * 25 * 7
     not_held = section3.query("report == 'good.txt' and row == 'unable_not_held' and column == 'total'")
     assert not_held["value"].tolist() == [147] and not_held["line"].notna().all()
-    assert set(pd.read_csv(out / "failures.csv")["file"]) == {"empty.txt", "junk.txt", "menu.txt", "no_tables.txt", "report.pdf"}
+    assert set(pd.read_csv(out / "failures.csv")["file"]) == {"empty.txt", "junk.txt", "menu.txt", "no_tables.txt",
+                                                              "report.pdf", "report.xyz"}
     assert len(pd.read_csv(out / "reports.csv")) == 3
     assert (out / "records" / "good.txt.json").exists()
 

@@ -36,3 +36,12 @@ def test_no_leading_zeros_in_a_split():
 def test_too_few_cells_that_are_not_digit_runs_are_null():
     got = fit("1 —", 3)
     assert got.values == [None] * 3 and "expected 3 cells, found 2" in got.note
+
+
+def test_cells_read_without_confidence_are_null_and_named():
+    got = fit("1 ⍰ 3", 3)
+    assert got.values == [1, None, 3] and got.unread_cells == [1] and "cell(s) [2]" in got.note
+
+
+def test_row_numbering_with_a_chinese_comma_is_not_a_cell():
+    assert first_cell_run(" 0 0 1 2、属于")[0] == "0 0 1"

@@ -16,34 +16,35 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Callable, Sequence
 
-from toolkit.readers.grid import BLANK_CELL
+from toolkit.readers.grid import BLANK_CELL, UNREADABLE_CELL
 
 Number = int | float
 Check = Callable[[Sequence[Number]], bool]
 
 BLANK_MARKERS = {"/", "-", "--", "—", "——", "–", "无", BLANK_CELL}
-_CELL = rf"(?:[-+]?\d[\d.,]*|[-—–/]{{1,2}}|无(?![\u4e00-\u9fff])|{BLANK_CELL})"
+_CELL = rf"(?:[-+]?\d[\d.,]*|[-—–/]{{1,2}}|无(?![\u4e00-\u9fff])|{BLANK_CELL}|{UNREADABLE_CELL})"
 CELL_RUN = re.compile(rf"{_CELL}(?:\s*{_CELL})*")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
-_NUMBERING = re.compile(r"\s*\d\.$")
+_NUMBERING = re.compile(r"\s*\d[.、]$")
 MAX_CANDIDATES = 50
 MAX_EXTRA_DIGITS = 8  # beyond this, splitting one run has too many ways to search
 
 
 def first_cell_run(text: str) -> tuple[str, int] | None:
     """The first run of cells in ``text`` and its offset, without a trailing
-    row number ("2.") that belongs to the next label."""
+    row number ("2." or "2、") that belongs to the next label."""
     match = CELL_RUN.search(text)
     if not match:
         return None
-    run = _NUMBERING.sub("", match.group())
+    following = text[match.end():match.end() + 1]
+    run = _NUMBERING.sub("", match.group() + ("、" if following == "、" else ""))
     return (run, match.start()) if run.strip() else None
 
 
 def parse_number(cell: str) -> Number | None:
-    """One printed cell as a number; ``None`` for a blank marker."""
-    if cell in BLANK_MARKERS:
+    """One printed cell as a number; ``None`` for a blank marker or an unreadable cell."""
+    if cell in BLANK_MARKERS or cell == UNREADABLE_CELL:
         return None
     if _THOUSANDS.match(cell):
         cell = cell.replace(",", "")
@@ -73,6 +74,7 @@ class CellsRead:
     note: str | None = None
     candidates: list[tuple[Number, ...]] = field(default_factory=list)
     unread: bool = False  # the values are placeholders: nothing could be read
+    unread_cells: list[int] = field(default_factory=list)  # 0-based cells read without confidence
 
 
 def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
@@ -88,11 +90,12 @@ def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
         values = [parse_number(cell) for cell in cells]
     except ValueError as error:
         return CellsRead([None] * width, f"unreadable cells {run!r}: {error}", unread=True)
+    doubtful = [i for i, cell in enumerate(cells[:width]) if cell == UNREADABLE_CELL]
     if len(values) == width:
-        return CellsRead(values)
+        return CellsRead(values, _unreadable(doubtful), unread_cells=doubtful)
     if len(values) > width:
-        extra = " ".join(cells[width:])
-        return CellsRead(values[:width], f"ignored {len(cells) - width} extra cell(s) after {width}: {extra!r}")
+        extra = f"ignored {len(cells) - width} extra cell(s) after {width}: {' '.join(cells[width:])!r}"
+        return CellsRead(values[:width], "; ".join(filter(None, (_unreadable(doubtful), extra))), unread_cells=doubtful)
     if not all(cell.isdigit() for cell in cells):
         return CellsRead([None] * width, f"expected {width} cells, found {len(cells)}: {run!r}", unread=True)
     extra_digits = sum(map(len, cells)) - width
@@ -103,6 +106,11 @@ def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
         return CellsRead(list(candidates[0]), f"split run-together digits {run!r}")
     reason = "no split satisfies the row's arithmetic" if not candidates else f"{len(candidates)} possible splits"
     return CellsRead([None] * width, f"cannot split run-together digits {run!r}: {reason}", candidates, unread=True)
+
+
+def _unreadable(doubtful: list[int]) -> str | None:
+    """A note naming the cells (1-based) the reader could not read with confidence."""
+    return f"cell(s) {[i + 1 for i in doubtful]} not read with confidence (OCR): left null" if doubtful else None
 
 
 def split_digit_runs(chunks: Sequence[str], width: int, check: Check | None = None) -> list[tuple[int, ...]]:

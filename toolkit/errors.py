@@ -36,3 +36,13 @@ class PreNationalFormat(TablesMissing):
     """The statistics table predates the national template (2008 regulation)."""
 
     reason = "pre_2019_format"
+
+
+class EncryptedFile(ReportError):
+    reason = "encrypted"
+
+
+class DamagedFile(ReportError):
+    """Truncated or corrupt: the file's own structure cannot be read."""
+
+    reason = "damaged"

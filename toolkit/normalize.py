@@ -19,7 +19,7 @@ import unicodedata
 
 QUOTES = "\"'“”‘’「」『』"
 _SEPARATORS = re.compile(r"(?:[\s|]|-{3,}|={3,})+")
-_VALUE_CHARS = set("0123456789.,+-—–/∅")
+_VALUE_CHARS = set("0123456789.,+-—–/∅⍰")
 
 
 def normalize(text: str) -> str:

@@ -153,6 +153,7 @@ def _where(table: TableRead, document) -> dict:
         "lines": list(table.lines) if table.lines else None,
         "rows": table.rows_at,
         "unread": table.unread,
+        "unread_cells": table.unread_cells,
         "read_at": {name: document.location(line) for name, line in table.rows_at.items()},
     }
 

@@ -26,6 +26,7 @@ class TableRead:
     values: dict
     rows_at: dict[str, int] = field(default_factory=dict)  # row name -> source line
     unread: list[str] = field(default_factory=list)  # rows whose values could not be read
+    unread_cells: dict[str, list[int]] = field(default_factory=dict)  # row -> cells read without confidence
     notes: list[str] = field(default_factory=list)
     unresolved: list[dict] = field(default_factory=list)
 
@@ -120,6 +121,8 @@ def read_section4(ct: CompactText, span: tuple[int, int]) -> TableRead:
         read.rows_at = {group: ct.line(run[1]) for group in groups}
     if got.unread:
         read.unread.extend(groups)
+    for i in got.unread_cells:
+        read.unread_cells.setdefault(groups[i // len(columns)], []).append(i % len(columns))
     if got.note:
         read.notes.append(f"section4: {got.note}")
     if got.candidates:
@@ -195,6 +198,8 @@ def _record(read: TableRead, ct: CompactText, label: _Label, got: CellsRead, sec
     read.rows_at[label.name] = ct.line(label.start)
     if got.unread:
         read.unread.append(label.name)
+    if got.unread_cells:
+        read.unread_cells[label.name] = got.unread_cells
     if got.note:
         read.notes.append(f"{section}: {label.name} (line {ct.line(label.start)}): {got.note}")
     if got.candidates:

@@ -41,9 +41,9 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
 def section2_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "template": r.record["section2_template"], "item": item, "column": column,
-         "value": value, "status": _status(r, "section2", item, value), "line": _line(r, "section2", item)}
+         "value": value, "status": _status(r, "section2", item, value, i), "line": _line(r, "section2", item)}
         for r in reports for item, cells in (r.record["section2"] or {}).items()
-        for column, value in cells.items()
+        for i, (column, value) in enumerate(cells.items())
     ]
     return _typed(rows, ["report", "template", "item", "column", "value", "status", "line"], "Float64")
 
@@ -51,9 +51,9 @@ def section2_table(reports: list[Report]) -> pd.DataFrame:
 def section3_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "template": r.record["section3_template"], "row": row, "column": column,
-         "value": value, "status": _status(r, "section3", row, value), "line": _line(r, "section3", row)}
+         "value": value, "status": _status(r, "section3", row, value, i), "line": _line(r, "section3", row)}
         for r in reports for row, values in (r.record["section3"] or {}).items()
-        for column, value in zip(SECTION3_COLUMNS, values)
+        for i, (column, value) in enumerate(zip(SECTION3_COLUMNS, values))
     ]
     return _typed(rows, ["report", "template", "row", "column", "value", "status", "line"], "Int64")
 
@@ -61,9 +61,9 @@ def section3_table(reports: list[Report]) -> pd.DataFrame:
 def section4_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "group": group, "column": column, "value": value,
-         "status": _status(r, "section4", group, value), "line": _line(r, "section4", group)}
+         "status": _status(r, "section4", group, value, i), "line": _line(r, "section4", group)}
         for r in reports for group, cells in (r.record["section4"] or {}).items()
-        for column, value in cells.items()
+        for i, (column, value) in enumerate(cells.items())
     ]
     return _typed(rows, ["report", "group", "column", "value", "status", "line"], "Int64")
 
@@ -79,12 +79,14 @@ def failures_table(failures: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(failures, columns=["file", "path", "reason", "message"])
 
 
-def _status(report: Report, section: str, name: str, value) -> str:
-    """printed (a number), blank (printed as blank) or unread (could not be read)."""
+def _status(report: Report, section: str, name: str, value, index: int) -> str:
+    """printed (a number), blank (printed as blank) or unread (could not be read,
+    or read without confidence by OCR)."""
     if value is not None:
         return "printed"
-    unread = report.provenance["tables"].get(section, {}).get("unread", [])
-    return "unread" if name in unread else "blank"
+    table = report.provenance["tables"].get(section, {})
+    doubtful = index in table.get("unread_cells", {}).get(name, [])
+    return "unread" if name in table.get("unread", []) or doubtful else "blank"
 
 
 def _line(report: Report, section: str, name: str) -> int | None:

@@ -38,12 +38,13 @@ class Document:
 
 def read_document(path: Path, data: bytes) -> Document:
     """Pick the reader by file suffix and lift the text."""
-    from toolkit.readers import docx, html, text
+    from toolkit.readers import docx, html, ocr, pdf, text
 
     readers = {
         ".txt": text.read, ".md": text.read, ".text": text.read,
         ".html": html.read, ".htm": html.read, ".shtml": html.read,
         ".docx": docx.read, ".doc": docx.refuse,
+        ".pdf": pdf.read, ".png": ocr.read, ".jpg": ocr.read, ".jpeg": ocr.read, ".tif": ocr.read, ".tiff": ocr.read,
     }
     reader = readers.get(path.suffix.lower())
     if reader is None:

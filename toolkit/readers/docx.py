@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import docx
+import lxml.etree
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -24,6 +25,7 @@ from toolkit.readers.grid import rows_to_text
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # Word 97-2003 (.doc), also when renamed to .docx
 CONVERT = "convert it to .docx first, e.g. `libreoffice --headless --convert-to docx file.doc`"
+MAX_UNPACKED_BYTES = 256 * 2**20  # all parts together; a report is a few MB, more is a zip bomb
 
 
 def read(path: Path, data: bytes) -> Document:
@@ -32,8 +34,9 @@ def read(path: Path, data: bytes) -> Document:
     if data.startswith(OLE2_MAGIC):
         refuse(path, data)
     try:
+        _refuse_zip_bomb(path, data)
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, lxml.etree.XMLSyntaxError) as error:
         raise ReportError(path, f"not a readable .docx (Office Open XML) file: {error}") from error
     lines, where = [], []
     paragraphs = tables = 0
@@ -58,6 +61,15 @@ def read(path: Path, data: bytes) -> Document:
 def refuse(path: Path, data: bytes) -> NoReturn:
     """Word 97-2003 documents are not read."""
     raise UnsupportedFormat(path, f"Word 97-2003 (.doc) documents are not read: {CONVERT}")
+
+
+def _refuse_zip_bomb(path: Path, data: bytes) -> None:
+    """Before anything is unpacked: zipfile never unpacks more than a part's declared size."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        size = sum(info.file_size for info in package.infolist())
+    if size > MAX_UNPACKED_BYTES:
+        raise ReportError(path, f"the .docx unpacks to {size / 2**20:,.0f} MB (a report is a few MB): "
+                                "refused unread, as a zip bomb")
 
 
 def _blocks(parent, document):

@@ -3,7 +3,9 @@
 Grid readers (HTML, DOCX, PDF, OCR) lift each table as rows of cells. Each source
 cell appears once (a merged cell is not repeated across the columns or rows it
 spans: repeating "1.属于国家秘密" or a number would add cells), and an empty cell
-becomes ``BLANK_CELL`` so that the cells after it keep their column.
+becomes ``BLANK_CELL`` so that the cells after it keep their column. A cell whose
+value the reader could not read with confidence (OCR) is ``UNREADABLE_CELL``: it
+keeps its column, and the mapping step leaves it null with a note.
 
 >>> rows_to_text([["1.属于国家秘密", "14", "", " "], ["(七)总计", "3"]])
 '1.属于国家秘密\\t14\\t∅\\t∅\\n(七)总计\\t3'
@@ -11,6 +13,7 @@ becomes ``BLANK_CELL`` so that the cells after it keep their column.
 from __future__ import annotations
 
 BLANK_CELL = "∅"
+UNREADABLE_CELL = "⍰"
 
 
 def rows_to_text(rows: list[list[str]]) -> str:

@@ -1,0 +1,245 @@
+"""Scans (.png, .jpg, .tif, and PDF pages without a text layer), read by OCR.
+
+RapidOCR reads the text with the models shipped in its wheel (nothing is
+downloaded). Ruled tables are found in the image itself: long horizontal and
+vertical strokes (OpenCV), each cell a region they enclose, so merged cells stay
+one cell. An OCR box goes to the cell holding its centre; other boxes make the
+prose lines. A multi-frame image (TIFF) is one page per frame; a long image
+(pages stacked, as reports circulate on social media) is one tall page, read a
+page-high piece at a time.
+
+A table cell without Chinese text is a value cell: its ink is read again with
+the recogniser restricted to the characters of numbers and blank markers
+(``VALUE_CHARS``), so that "0" is not weighed against "O"; its confidence is the
+lowest probability of any of its characters within that alphabet. A value cell
+read below ``MIN_CONFIDENCE``, or not as a clean number or blank marker, is
+emitted as ``UNREADABLE_CELL``: the mapping step leaves it null with a note, and
+``details["low_confidence_cells"]`` says where, what was read and how surely.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from statistics import median
+
+import cv2
+import numpy as np
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from toolkit.errors import DamagedFile
+from toolkit.readers import Document
+from toolkit.readers.grid import UNREADABLE_CELL
+from toolkit.readers.pages import Grid, Line, to_document
+
+MIN_CONFIDENCE = 0.9
+VALUE_CHARS = "0123456789.,-+/—"
+PDF_DPI = 150  # pages of an image-only PDF are rendered at this resolution
+MAX_WIDTH = 1300  # wider images are scaled down first (pixels): about 150 dpi for A4
+INK_SHARE = 0.004  # a cell interior darker than this share holds something
+BATCH = 16  # value cells recognised together
+DETECTION_SIDE = 1280  # text is found on pieces scaled to at most this many pixels
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_VALUE = re.compile(r"^(?:[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-—/]{1,2}|无)$")
+
+
+def read(path: Path, data: bytes) -> Document:
+    """Read an image file: every frame is a page."""
+    try:
+        frames = [frame.convert("L") for frame in ImageSequence.Iterator(Image.open(io.BytesIO(data)))]
+    except (UnidentifiedImageError, OSError) as error:
+        raise DamagedFile(path, f"the image cannot be decoded ({error})") from error
+    blocks = [block for number, frame in enumerate(frames, start=1) for block in page_blocks(np.asarray(frame), number)]
+    return to_document(blocks, format="image", extractor=engine_name(), details={"pages": len(frames), **_details()})
+
+
+def read_pdf_pages(data: bytes, numbers: list[int]) -> tuple[list, dict]:
+    """Blocks of the given (1-based) PDF pages, rendered and read by OCR, and the OCR details."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    blocks = []
+    for number in numbers:
+        image = document[number - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil().convert("L")
+        blocks += page_blocks(np.asarray(image), number)
+    document.close()
+    return blocks, {**_details(), "ocr_pages": numbers}
+
+
+def page_blocks(gray: np.ndarray, page: int) -> list:
+    """One page image (grey, uint8) to prose lines and table grids."""
+    if gray.shape[1] > MAX_WIDTH:
+        height = round(gray.shape[0] * MAX_WIDTH / gray.shape[1])
+        gray = cv2.resize(gray, (MAX_WIDTH, height), interpolation=cv2.INTER_AREA)
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    boxes = _ocr(gray, ink)
+    text_height = median([b[3] - b[1] for b in boxes]) if boxes else 20
+    blocks, used = [], set()
+    for top, cells in _tables(ink, text_height):
+        grid, inside = _grid(page, top, cells, boxes, gray, ink, text_height)
+        blocks.append(grid)
+        used |= inside
+    return blocks + _lines(page, [b for i, b in enumerate(boxes) if i not in used])
+
+
+def _ocr(gray: np.ndarray, ink: np.ndarray) -> list[tuple]:
+    """OCR boxes as (x0, y0, x1, y1, text, score), read a page-high piece at a time."""
+    boxes = []
+    for start, stop in _pieces(ink):
+        result = _engine()(np.dstack([gray[start:stop]] * 3))
+        if result.boxes is not None:
+            boxes += [(x0, y0 + start, x1, y1 + start, unicodedata.normalize("NFKC", text), float(score))
+                      for (x0, y0), (x1, y1), text, score in
+                      zip(result.boxes.min(axis=1), result.boxes.max(axis=1), result.txts, result.scores)]
+    return boxes
+
+
+def _pieces(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Rows of a long image cut into pieces about a page high (width × √2), each
+    cut in a band without ink, so that no line of text or table is cut."""
+    height, page = ink.shape[0], int(ink.shape[1] * 2 ** 0.5)
+    blank = np.flatnonzero(np.count_nonzero(ink, axis=1) == 0)
+    cuts, start = [], 0
+    while height - start > 1.25 * page:
+        inside = blank[(blank > start + page // 2) & (blank <= start + page)]
+        after = blank[blank > start + page]
+        cut = inside[-1] if inside.size else after[0] if after.size else height
+        cuts.append((start, cut))
+        start = cut
+    return cuts + [(start, height)] if start < height else cuts
+
+
+def _tables(ink: np.ndarray, text_height: float) -> list[tuple[int, list]]:
+    """Ruled tables: (top, cell boxes), a cell being a region enclosed by rules."""
+    along = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(3 * text_height), 10), 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(int(1.3 * text_height), 10)))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, along) | cv2.morphologyEx(ink, cv2.MORPH_OPEN, down)
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(rules)
+    tables = []
+    for x, y, w, h, _ in stats[1:count]:
+        if w < 10 * text_height or h < 2 * text_height:
+            continue
+        n, _, cells, _ = cv2.connectedComponentsWithStats(255 - rules[y:y + h, x:x + w], connectivity=4)
+        found = [(x + cx, y + cy, x + cx + cw, y + cy + ch) for cx, cy, cw, ch, _ in cells[1:n]
+                 if cx > 0 and cy > 0 and cx + cw < w and cy + ch < h and min(cw, ch) > text_height / 3]
+        if len(found) > 1:
+            tables.append((y, found))
+    return tables
+
+
+def _grid(page, top, cells, boxes, gray, ink, text_height) -> tuple[Grid, set]:
+    """Cells to full-width rows (``None`` under a merged cell) with their text and
+    score; value cells re-read (``_read_values``); doubtful ones left unread."""
+    columns = _edges([c[0] for c in cells] + [c[2] for c in cells], text_height)
+    rows = _edges([c[1] for c in cells] + [c[3] for c in cells], text_height)
+    width = len(columns) - 1
+    grid = Grid(page, top, [[None] * width for _ in rows[:-1]], "rapidocr", [[None] * width for _ in rows[:-1]])
+    used, values = set(), []
+    for x0, y0, x1, y1 in cells:
+        r, c = _nearest(rows, y0), _nearest(columns, x0)
+        inside = [i for i, b in enumerate(boxes) if x0 <= (b[0] + b[2]) / 2 <= x1 and y0 <= (b[1] + b[3]) / 2 <= y1]
+        used |= set(inside)
+        ordered = sorted((boxes[i] for i in inside), key=lambda b: (round((b[1] + b[3]) / 2 / text_height), b[0]))
+        grid.rows[r][c] = "".join(b[4].replace(" ", "") for b in ordered)
+        grid.confidence[r][c] = min((b[5] for b in ordered), default=None)
+        crop = _ink_crop(gray, ink, x0, y0, x1, y1)
+        if not _CJK.search(grid.rows[r][c]) and crop is not None:
+            values.append((r, c, crop))
+    for (r, c, _), (text, score) in zip(values, _read_values([crop for _, _, crop in values])):
+        grid.rows[r][c], grid.confidence[r][c] = text, score
+    for r, c in _doubtful(grid.rows, grid.confidence):
+        grid.doubts.append((r, c, grid.rows[r][c], grid.confidence[r][c] or 0.0))
+        grid.rows[r][c] = UNREADABLE_CELL
+    return grid, used
+
+
+def _doubtful(rows: list, confidence: list) -> list[tuple[int, int]]:
+    """Value cells read below ``MIN_CONFIDENCE`` or not as a value, and cells read as
+    words where a value stands (a value column of a row holding values)."""
+    value = lambda text: bool(text and _VALUE.match(text))
+    holding = [r for r, row in enumerate(rows) if any(map(value, row))]
+    columns = [c for c in range(len(rows[0]))
+               if 2 * sum(value(rows[r][c]) for r in holding) >= sum(bool(rows[r][c]) for r in holding) > 0]
+    return [(r, c) for r in holding for c in columns
+            if rows[r][c] and (not value(rows[r][c]) or (confidence[r][c] or 0) < MIN_CONFIDENCE)]
+
+
+def _ink_crop(gray, ink, x0, y0, x1, y1, margin: int = 3) -> np.ndarray | None:
+    """The inked part of a cell's interior (padded), or ``None`` for a blank cell."""
+    interior = ink[y0 + margin:y1 - margin, x0 + margin:x1 - margin]
+    if interior.size == 0 or np.count_nonzero(interior) <= INK_SHARE * interior.size:
+        return None
+    ys, xs = np.nonzero(interior)
+    return gray[y0 + ys.min():y0 + ys.max() + 2 * margin + 1, x0 + xs.min():x0 + xs.max() + 2 * margin + 1]
+
+
+def _read_values(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Each crop read as one line within ``VALUE_CHARS``: (text, lowest character probability)."""
+    recogniser = _engine()._load_rec_model()
+    characters = recogniser.postprocess_op.character  # index 0 is the CTC blank
+    allowed = np.array([0] + [i for i, ch in enumerate(characters) if ch in VALUE_CHARS])
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+    found = {}
+    for start in range(0, len(order), BATCH):
+        batch = order[start:start + BATCH]
+        ratio = max(4 / 3, *(crops[i].shape[1] / crops[i].shape[0] for i in batch))
+        images = np.stack([recogniser.resize_norm_img(np.dstack([crops[i]] * 3), ratio) for i in batch])
+        probs = recogniser.session(images)[:, :, allowed]
+        probs /= probs.sum(axis=2, keepdims=True)
+        for i, line in zip(batch, probs):
+            best, sure = line.argmax(axis=1), line.max(axis=1)
+            keep = [t for t in range(len(best)) if best[t] != 0 and (t == 0 or best[t] != best[t - 1])]
+            found[i] = ("".join(characters[allowed[best[t]]] for t in keep), float(min(sure[keep], default=0.0)))
+    return [found[i] for i in range(len(crops))]
+
+
+def _edges(positions: list, tolerance: float) -> list[float]:
+    """Positions clustered within ``tolerance / 2``, each cluster's mean."""
+    clusters: list[list] = []
+    for position in sorted(positions):
+        if clusters and position - clusters[-1][-1] <= tolerance / 2:
+            clusters[-1].append(position)
+        else:
+            clusters.append([position])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _nearest(edges: list, position: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - position))
+
+
+def _lines(page: int, boxes: list) -> list[Line]:
+    """Boxes outside tables grouped into lines by vertical overlap, left to right."""
+    lines: list[list] = []
+    for box in sorted(boxes, key=lambda b: (b[1] + b[3]) / 2):
+        if lines and lines[-1][-1][1] <= (box[1] + box[3]) / 2 <= lines[-1][-1][3]:
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    return [Line(page, min(b[1] for b in line), " ".join(b[4] for b in sorted(line)), min(b[5] for b in line),
+                 size=median(b[3] - b[1] for b in line), bottom=max(b[3] for b in line)) for line in lines]
+
+
+@cache
+def _engine():
+    """RapidOCR for upright pages: every box kept (``_doubtful`` judges scores), a
+    narrow minimum crop (most boxes are short numbers), one thread per process."""
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params={
+        "Global.log_level": "error", "Global.use_cls": False, "Global.text_score": 0.0,
+        "Global.use_preprocess_img": False, "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE,
+        "Rec.rec_img_shape": [3, 48, 64], "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+    })
+
+
+def engine_name() -> str:
+    return f"rapidocr {version('rapidocr')} (PP-OCRv6 small, onnxruntime {version('onnxruntime')})"
+
+
+def _details() -> dict:
+    return {"ocr": True, "ocr_engine": engine_name(), "low_confidence_below": MIN_CONFIDENCE}

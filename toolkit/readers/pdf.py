@@ -1,0 +1,215 @@
+"""PDF reports: pdfplumber reads the prose and the ruled tables; camelot is a second opinion.
+
+Each page's text outside its tables comes in reading order and each table as a
+grid of cells, a wrapped label joined back into one cell (``pages`` puts the pages
+together). Pages without a text layer are read by OCR (``ocr``).
+
+Engines are judged by the report's own identities, never by their own scores
+(camelot's lattice mode shifts CJK text a row down in PDFs whose font has Descent
+0, as LibreOffice writes them, while reporting 98% accuracy). When a table section
+read by pdfplumber breaks an identity, leaves a value unread or needs a note,
+camelot (lattice and stream) reads the tables again and, section by section, the
+reading with the fewest failed identities and unread values together (a reading
+that reads nothing fails no identity), then the fewest notes, is kept; ties go to
+pdfplumber. ``details["sections"]`` says which engine read each section and why.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+from pdfplumber.utils.exceptions import PdfminerException
+
+from toolkit.checks import section3_failures, section4_failures
+from toolkit.errors import DamagedFile, EncryptedFile
+from toolkit.normalize import CompactText
+from toolkit.readers import Document, ocr
+from toolkit.readers.pages import Grid, Line, to_document
+from toolkit.sections import find_sections
+from toolkit.tables import read_section2, read_section3, read_section4
+
+ENGINES = ("pdfplumber", "camelot-lattice", "camelot-stream")
+PASSWORD_ERROR = 4  # pdfium's FPDF_ERR_PASSWORD
+SECTIONS = {  # section -> (mapping step, identities it must satisfy)
+    "section2": (read_section2, lambda values: []),
+    "section3": (read_section3, section3_failures),
+    "section4": (read_section4, section4_failures),
+}
+
+
+def read(path: Path, data: bytes) -> Document:
+    """Read a PDF: pdfplumber, camelot where pdfplumber's tables fall short, OCR for image pages."""
+    with open_pdf(path, data) as pdf:
+        try:
+            scanned = [page.page_number for page in pdf.pages if not page.chars]
+            ocr_blocks, ocr_details = ocr.read_pdf_pages(data, scanned) if scanned else ([], {"ocr": False})
+            if len(scanned) == len(pdf.pages):
+                return to_document(ocr_blocks, format="pdf", extractor=ocr.engine_name(),
+                                   details={"pages": len(pdf.pages), **ocr_details})
+            documents = {"pdfplumber": lift(pdf, path, "pdfplumber", ocr_blocks, ocr_details)}
+        except PdfminerException as error:
+            raise DamagedFile(path, f"the PDF cannot be parsed ({error})") from error
+        judged = {"pdfplumber": _judge(documents["pdfplumber"])}
+        failures = {}
+        if not _perfect(judged["pdfplumber"]):
+            for engine in ENGINES[1:]:
+                try:
+                    documents[engine] = lift(pdf, path, engine, ocr_blocks, ocr_details)
+                except Exception as error:  # a failed second opinion must not lose the first reading
+                    failures[engine] = f"{type(error).__name__}: {error}"
+                    continue
+                judged[engine] = _judge(documents[engine])
+    document = _compose(documents, judged)
+    if failures:
+        document.details["second_opinion_failed"] = failures
+    return document
+
+
+def open_pdf(path: Path, data: bytes) -> pdfplumber.PDF:
+    """Open with pdfplumber after pdfium has vouched for the file; encrypted or
+    damaged files raise a ``ReportError`` saying so."""
+    try:
+        pdfium.PdfDocument(data).close()
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) == PASSWORD_ERROR:
+            raise EncryptedFile(path, "the PDF is password-protected: save an unprotected copy to read it") from error
+        raise DamagedFile(path, f"the PDF is damaged or truncated ({error})") from error
+    if b"%%EOF" not in data[-2048:]:
+        raise DamagedFile(path, "the PDF is truncated: it does not end with %%EOF")
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as error:
+        raise DamagedFile(path, f"the PDF cannot be parsed ({error})") from error
+
+
+def lift(pdf: pdfplumber.PDF, path: Path, engine: str, ocr_blocks=(), ocr_details=None) -> Document:
+    """The document as one engine reads its tables; prose always by pdfplumber."""
+    pages = [page for page in pdf.pages if page.chars]
+    grids = _plumber_grids(pages) if engine == "pdfplumber" else _camelot_grids(path, pages, engine.split("-")[1])
+    blocks = list(ocr_blocks)
+    for page in pages:
+        found = grids.get(page.page_number, [])
+        blocks += _prose(page, [bbox for bbox, _ in found])
+        blocks += [Grid(page.page_number, bbox[1], rows, engine) for bbox, rows in found]
+    version = {"pdfplumber": pdfplumber.__version__}.get(engine) or _camelot_version()
+    return to_document(blocks, format="pdf", extractor=f"{engine} {version}",
+                       details={"pages": len(pdf.pages), **(ocr_details or {"ocr": False})})
+
+
+def _plumber_grids(pages) -> dict[int, list]:
+    found = {}
+    for page in pages:
+        tables = [(t.bbox, [[_cell(c) for c in row] for row in t.extract()]) for t in page.find_tables()]
+        found[page.page_number] = [(bbox, rows) for bbox, rows in tables if len(rows[0]) > 1]
+    return found
+
+
+def _camelot_grids(path: Path, pages, flavor: str) -> dict[int, list]:
+    import camelot
+
+    heights = {page.page_number: page.height for page in pages}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, heights)), flavor=flavor)
+    found = {}
+    for table in tables:
+        x1, y1, x2, y2 = table._bbox  # PDF coordinates, origin bottom left
+        rows = [[_cell(cell.text) if _origin(cell, r, c, flavor) else None for c, cell in enumerate(row)]
+                for r, row in enumerate(table.cells)]
+        if len(rows[0]) > 1:
+            found.setdefault(table.page, []).append(((x1, heights[table.page] - y2, x2, heights[table.page] - y1), rows))
+    return found
+
+
+def _origin(cell, row: int, column: int, flavor: str) -> bool:
+    """Whether a lattice cell starts a (merged) cell: ruled on its left and top."""
+    return flavor == "stream" or ((column == 0 or cell.left) and (row == 0 or cell.top))
+
+
+def _cell(text: str | None) -> str | None:
+    """A cell's text with its wrapped lines joined; ``None`` (merged) stays ``None``."""
+    return None if text is None else "".join(part.strip() for part in text.splitlines())
+
+
+def _prose(page, bboxes: list) -> list[Line]:
+    """Text lines of ``page`` outside the tables, with their font size."""
+    def outside(obj) -> bool:
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in bboxes)
+    found = page.filter(lambda obj: obj["object_type"] != "char" or outside(obj)).extract_text_lines(return_chars=True)
+    return [Line(page.page_number, line["top"], line["text"], size=_size(line["chars"]), bottom=line["bottom"])
+            for line in found if line["text"].strip()]
+
+
+def _size(chars: list) -> float:
+    """A line's font size: the most common size of its characters, in points."""
+    return Counter(round(char["size"]) for char in chars).most_common(1)[0][0]
+
+
+def _judge(document: Document) -> dict[str, dict]:
+    """Per table section: failed identities, unread values and notes, and the
+    lines it spans, as the shared mapping step reads this document."""
+    ct = CompactText(document.text)
+    spans = find_sections(ct.text)
+    starts = sorted(ct.line(span[0] - 1) for span in spans.values())
+    judged = {}
+    for section, (mapping, identities) in SECTIONS.items():
+        if section in spans:
+            table = mapping(ct, spans[section])
+            first = ct.line(spans[section][0] - 1)
+            stop = next((s for s in starts if s > first), len(document.text.splitlines()) + 1)
+            judged[section] = {"score": (len(identities(table.values)), _unread(table.values), len(table.notes)),
+                               "lines": (first, stop)}
+    return judged
+
+
+def _unread(values) -> int:
+    if isinstance(values, dict):
+        return sum(_unread(v) for v in values.values())
+    if isinstance(values, list):
+        return sum(v is None for v in values)
+    return int(values is None)
+
+
+def _perfect(judged: dict) -> bool:
+    return set(judged) == set(SECTIONS) and all(j["score"] == (0, 0, 0) for j in judged.values())
+
+
+def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Document:
+    """pdfplumber's document with each table section taken from the engine that read it best."""
+    base = documents["pdfplumber"]
+    lines, where = base.text.split("\n"), list(base.locations)
+    sections = {}
+    for section in sorted(judged["pdfplumber"], key=lambda s: -judged["pdfplumber"][s]["lines"][0]):
+        scores = {engine: j[section]["score"] for engine, j in judged.items() if section in j}
+        best = min(scores, key=lambda engine: (sum(scores[engine][:2]), scores[engine][2], ENGINES.index(engine)))
+        sections[section] = {"engine": best, "scores": {e: dict(zip(("failed", "unread", "notes"), s))
+                                                         for e, s in scores.items()},
+                             "why": _why(best, judged)}
+        if best != "pdfplumber":
+            (start, stop), (new_start, new_stop) = judged["pdfplumber"][section]["lines"], judged[best][section]["lines"]
+            other = documents[best]
+            lines[start - 1:stop - 1] = other.text.split("\n")[new_start - 1:new_stop - 1]
+            where[start - 1:stop - 1] = [f"{at} ({best})" for at in other.locations[new_start - 1:new_stop - 1]]
+    details = {**base.details, "sections": sections}
+    extractor = " + ".join(sorted({base.extractor} | {documents[s["engine"]].extractor for s in sections.values()}))
+    return Document(text="\n".join(lines), format="pdf", extractor=extractor, locations=tuple(where), details=details)
+
+
+def _why(best: str, judged: dict) -> str:
+    if len(judged) == 1 and _perfect(judged["pdfplumber"]):
+        return "pdfplumber: identities hold and every value was read; no second opinion needed"
+    if len(judged) == 1:
+        return "pdfplumber: the only reading (camelot failed: see second_opinion_failed)"
+    return (f"{best}: fewest failed identities and unread values together, then fewest notes "
+            f"(ties go to {' > '.join(ENGINES)})")
+
+
+def _camelot_version() -> str:
+    import camelot
+
+    return camelot.__version__
