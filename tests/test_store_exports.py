@@ -64,3 +64,14 @@ def test_panel_measures_agree_with_the_records_they_come_from(processed):
         got = panel.loc[record["provenance"]["file"], "not_held_share"]
         assert (pd.isna(got) and expected is None) or got == pytest.approx(expected), path.name
         assert panel.loc[record["provenance"]["file"], "requests_new"] == section3["new_received"][-1]
+
+
+def test_tables_too_long_for_excel_are_left_out_of_the_workbook_and_listed(tmp_path, monkeypatch):
+    from toolkit import exports
+
+    monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 3)
+    exports.write_exports({"short": pd.DataFrame({"a": [1, 2]}), "long": pd.DataFrame({"a": range(5)})}, tmp_path)
+    sheets = pd.read_excel(tmp_path / "tables.xlsx", sheet_name=None)
+    assert set(sheets) == {"short", "not_in_this_workbook"}
+    assert sheets["not_in_this_workbook"]["table"].tolist() == ["long"]
+    assert len(pd.read_csv(tmp_path / "long.excel.csv")) == 5

@@ -1,12 +1,18 @@
 """Command line: ``python -m toolkit extract <paths or folders> --out data/processed``;
-``python -m toolkit collect urls.csv --out data/raw``."""
+``python -m toolkit collect urls.csv --out data/raw``.
+
+``extract`` reads on every core (``--jobs``) or on a Dask cluster (``--scheduler``),
+stops a file after ``--timeout`` seconds, and keeps what each file gave in
+``<out>/cache``: run it again and only new or changed files are read."""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pandas as pd
 
+from toolkit import batch
 from toolkit.collect import MANIFEST, USER_AGENT, collect
 from toolkit.collect import summary as collect_summary
 from toolkit.config import CORRECTIONS
@@ -14,6 +20,8 @@ from toolkit.corpus import build_corpus, load_records
 from toolkit.outputs import write_outputs
 from toolkit.tidy import reports_table
 
+CACHE = "cache"  # under --out: what each file gave, so a run can be resumed or repeated cheaply
+SUMMARY_ROWS = 30
 SUMMARY_COLUMNS = ["report", "agency", "year", "section3_template", "checks_failed", "values_unresolved"]
 
 
@@ -28,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--out", default="data/processed", help="output folder (default: %(default)s)")
     extract.add_argument("--corrections", default=str(CORRECTIONS),
                          help="researchers' corrections to apply in the panel (default: %(default)s)")
+    extract.add_argument("--jobs", type=int, help="processes reading files (default: one per core)")
+    extract.add_argument("--scheduler",
+                         help="read on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786")
+    extract.add_argument("--timeout", type=float, default=batch.DEFAULT_TIMEOUT,
+                         help="seconds a file may take before it is stopped and listed as a failure (default: %(default)s)")
     extract.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     fetch = commands.add_parser("collect", help="download report pages and their attachments into data/raw")
     fetch.add_argument("urls", help="CSV file with a 'url' column")
@@ -45,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.paths and not args.manifest:
         parser.error("give report files or folders, or --manifest")
-    corpus = build_corpus(args.paths, progress=not args.quiet, manifest=args.manifest)
+    corpus = build_corpus(args.paths, progress=not args.quiet, manifest=args.manifest, jobs=args.jobs,
+                          scheduler=args.scheduler, timeout=args.timeout, cache=Path(args.out) / CACHE)
     failed_now = len(corpus.failures)
     for folder in args.records:
         corpus.extend(load_records(folder))
@@ -66,11 +80,12 @@ def _collect(args) -> int:
 
 def summary(corpus) -> str:
     """A short table for people: one line per record, with its request totals."""
-    table = reports_table(corpus.reports)[SUMMARY_COLUMNS]
-    table.insert(4, "requests", [_total(r, "new_received") for r in corpus.reports])
-    table.insert(5, "not_held", [_total(r, "unable_not_held") for r in corpus.reports])
+    table = reports_table(corpus.reports[:SUMMARY_ROWS])[SUMMARY_COLUMNS]
+    table.insert(4, "requests", [_total(r, "new_received") for r in corpus.reports[:SUMMARY_ROWS]])
+    table.insert(5, "not_held", [_total(r, "unable_not_held") for r in corpus.reports[:SUMMARY_ROWS]])
+    more = len(corpus.reports) - SUMMARY_ROWS
     with pd.option_context("display.width", 200, "display.max_columns", None):
-        return table.to_string(index=False)
+        return table.to_string(index=False) + (f"\n… and {more} more (see reports.csv)" if more > 0 else "")
 
 
 def _total(report, row: str):

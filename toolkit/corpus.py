@@ -6,16 +6,16 @@ statistics of the shared corpus) can be added back with ``load_records``.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from tqdm import tqdm
-
-from toolkit.errors import ReportError
-from toolkit.report import Report, read_report
+from toolkit import batch
+from toolkit.report import Report
 
 NOT_REPORTS = {"MANIFEST.csv", "MANIFEST.tsv", "README.md", "README.txt"}
 
@@ -62,24 +62,19 @@ def manifest_inputs(manifest: str | Path) -> list[tuple[Path, str, dict]]:
 
 
 def build_corpus(paths: Iterable[str | Path] = (), progress: bool = True,
-                 manifest: str | Path | None = None) -> Corpus:
+                 manifest: str | Path | None = None, *, jobs: int | None = None, scheduler: str | None = None,
+                 timeout: float = batch.DEFAULT_TIMEOUT, cache: str | Path | None = None) -> Corpus:
     """Read every report under ``paths`` (and listed in ``manifest``, whose row is kept
-    in the record's provenance); failures are collected, not raised."""
+    in the record's provenance); failures are collected, not raised. Files are read
+    in ``jobs`` processes (default: one per core) or on the Dask cluster at
+    ``scheduler``, each stopped after ``timeout`` seconds; with ``cache`` (a folder),
+    files read before are not read again (``toolkit.batch``)."""
     inputs = [(path, collection, None) for path, collection in find_inputs(paths)]
     inputs += manifest_inputs(manifest) if manifest else []
-    corpus = Corpus()
-    for path, collection, row in tqdm(inputs, desc="Extracting", unit="report", disable=not progress):
-        try:
-            report = read_report(path)
-        except ReportError as error:
-            _fail(corpus, path, error.reason, error.message, progress)
-            continue
-        except Exception as error:  # a bug of ours must not lose the other files
-            _fail(corpus, path, "internal_error", f"{type(error).__name__}: {error}", progress)
-            continue
-        report.provenance.update(collection=collection, **({"manifest": row} if row else {}))
-        corpus.reports.append(report)
-    return corpus
+    with contextlib.nullcontext(cache) if cache else tempfile.TemporaryDirectory(prefix="toolkit-") as folder:
+        reports, failures, _ = batch.build(inputs, folder, jobs=jobs, scheduler=scheduler,
+                                           timeout=timeout, progress=progress)
+    return Corpus(reports, failures)
 
 
 def load_records(folder: str | Path) -> Corpus:
@@ -94,9 +89,3 @@ def load_records(folder: str | Path) -> Corpus:
         with failures.open(encoding="utf-8", newline="") as handle:
             corpus.failures = list(csv.DictReader(handle))
     return corpus
-
-
-def _fail(corpus: Corpus, path: Path, reason: str, message: str, progress: bool) -> None:
-    corpus.failures.append({"file": path.name, "path": str(path), "reason": reason, "message": message})
-    text = f"FAILED {path}: {message}"
-    tqdm.write(text) if progress else print(text)

@@ -19,6 +19,7 @@ STATA_ABBREVIATIONS = {
 }
 STATA_NAME_LIMIT = 32
 STATA_LABEL_LIMIT = 80
+EXCEL_MAX_ROWS = 1_048_576 - 1  # a sheet's rows, less the header
 
 
 def write_exports(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path]:
@@ -32,8 +33,14 @@ def write_exports(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path
         table.to_csv(path, index=False, encoding="utf-8-sig")
         written.append(path)
     with pd.ExcelWriter(out / "tables.xlsx") as excel:
+        too_long = {name: len(table) for name, table in tables.items() if len(table) >= EXCEL_MAX_ROWS}
         for name, table in tables.items():
-            table.to_excel(excel, sheet_name=name[:31], index=False)
+            if name not in too_long:
+                table.to_excel(excel, sheet_name=name[:31], index=False)
+        if too_long:  # Excel holds 1,048,576 rows a sheet: say where the rest is
+            pd.DataFrame({"table": list(too_long), "rows": list(too_long.values()),
+                          "read it from": [f"{name}.excel.csv or ../{name}.parquet" for name in too_long]}
+                         ).to_excel(excel, sheet_name="not_in_this_workbook", index=False)
     written.append(out / "tables.xlsx")
     if "panel" in tables:
         written.append(write_stata(tables["panel"], out / "panel.dta"))

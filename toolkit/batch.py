@@ -1,0 +1,265 @@
+"""Many files on every core, or on a Dask cluster, resumable: ``build(inputs, cache)``.
+
+What each file gives (its record, or its failure and why) is saved the moment it
+is known as ``<cache>/<sha256[:2]>/<sha256><suffix>.json``, written atomically.
+The key is the content and the suffix (which picks the reader), so a run that was
+stopped continues where it stopped, a second run reads nothing again, and a file
+stored twice is read once. An entry made by other toolkit code is read again. The
+records are then put together from the cache in input order, so a resumed run
+gives the same tables, byte for byte, as a run that never stopped.
+
+Each file is read in a worker process (pebble) that is stopped when it takes more
+than ``timeout`` seconds: the file becomes a ``timeout`` failure (read again only
+with a longer limit) and the batch goes on; a file whose process died (``crashed``)
+or that a worker could not open is read again by the next run. With ``scheduler`` (the address of a
+``dask.distributed`` scheduler) the files are read on the cluster's workers, each
+with such a pool of its own; the input paths must be readable there, and only this
+process writes the cache.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import json
+import multiprocessing
+import os
+import stat
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, wait
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pebble import ProcessPool
+from tqdm import tqdm
+
+from toolkit.collect import source_of
+from toolkit.errors import ReportError
+from toolkit.report import Report, read_report
+
+DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
+TASKS_PER_PROCESS = 10_000  # a reading process is replaced after this many files, so no leak grows unbounded
+IN_FLIGHT_PER_PROCESS = 4  # files handed out ahead per reading process: workers never wait, memory stays bounded
+DASK_PLUGIN = "toolkit-reading-pool"
+DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start the processes that stop a "
+                  "file at its time limit: start them with DASK_DISTRIBUTED__WORKER__DAEMON=False in their "
+                  "environment (or `dask worker --no-nanny`)")
+
+
+def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *, jobs: int | None = None,
+          scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+          progress: bool = True) -> tuple[list[Report], list[dict], Counter]:
+    """Read every (file, collection, manifest row) not yet in ``cache``; returns the
+    records and the failures of all inputs, in input order, and what was done
+    (``read`` now, ``cached``, ``duplicates``, ``unreadable``, ``records``, ``failed``)."""
+    inputs, cache = list(inputs), Cache(Path(cache))
+    keys, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress)
+    reports, failures = [], []
+    for (path, collection, row), key in zip(inputs, keys):
+        entry = key if isinstance(key, dict) else cache.load(key) or _failed(
+            "internal_error", "no result was saved for this file (was the cache folder removed during the run?)")
+        if "failure" in entry:
+            failures.append({"file": path.name, "path": str(path), **entry["failure"]})
+        else:
+            reports.append(_placed(entry["record"], path, collection, row))
+    counts.update(records=len(reports), failed=len(failures))
+    if progress:
+        tqdm.write(f"{counts['inputs']} files: {counts['read']} read now, {counts['cached']} from {cache.folder}, "
+                   f"{counts['duplicates']} duplicates, {counts['unreadable']} unreadable")
+    return reports, failures, counts
+
+
+def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout, progress) -> tuple[list[str | dict], Counter]:
+    """Each input's cache key (or its failure, when it cannot be opened), once every
+    content missing from the cache has been read and saved."""
+    keys: list[str | dict] = []
+    counts = Counter(inputs=len(inputs))
+    with tqdm(total=len(inputs), desc="Extracting", unit="file", disable=not progress) as bar:
+        to_read = _to_read(inputs, cache, timeout, keys, counts, bar)
+        results = _on_dask(to_read, scheduler, timeout) if scheduler else _on_cores(to_read, jobs, timeout)
+        for key, path, entry in results:
+            cache.put(key, entry)
+            counts["read"] += 1
+            bar.update()
+            if "failure" in entry:
+                tqdm.write(f"FAILED {path}: {entry['failure']['message']}")
+    return keys, counts
+
+
+def extract(path: str) -> dict:
+    """Read one file (in a worker): the cache entry, holding its record or its failure."""
+    try:
+        return {"code": code_version(), "record": read_report(path).to_dict()}
+    except ReportError as error:  # one this process cannot open (a Dask worker without the path) is tried again
+        return _failed(error.reason, error.message, retry=isinstance(error.__cause__, OSError))
+    except Exception as error:  # a bug of ours (or MemoryError, RecursionError) must not lose the other files
+        return _failed("internal_error", f"{type(error).__name__}: {error}")
+
+
+class Cache:
+    """What each content gave, one JSON file per (sha256, suffix) under ``folder``."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @staticmethod
+    def key(path: Path) -> str:
+        """sha256 of the content, and the suffix, which picks the reader."""
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest() + path.suffix.lower()
+
+    def fresh(self, key: str, timeout: float) -> bool:
+        """Whether the saved entry stands: made by this code, not marked to be tried again
+        (a crash, a file the worker could not open), not stopped by a shorter time limit."""
+        entry = self.load(key)
+        return bool(entry) and (entry["code"] == code_version() and not entry.get("retry")
+                                and entry.get("timeout", timeout) >= timeout)
+
+    def load(self, key: str) -> dict | None:
+        try:
+            return json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # not there, or not whole: read the file again
+            return None
+
+    def put(self, key: str, entry: dict) -> None:
+        if entry["code"] != code_version():
+            raise RuntimeError(f"a worker runs other toolkit code ({entry['code']}) than this process "
+                               f"({code_version()}): install the same version on every Dask worker")
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+
+@functools.cache
+def code_version() -> str:
+    """Fingerprint of the package's code and tables: entries made by other code are not used."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _to_read(inputs, cache: Cache, timeout: float, keys: list, counts: Counter, bar) -> Iterator[tuple[str, Path]]:
+    """(key, file) for each content not in the cache, once; appends each input's key
+    (or, for a file that cannot be opened, its failure) to ``keys`` as it goes."""
+    queued = set()
+    for path, _, _ in inputs:
+        key = _key(path)
+        keys.append(key)
+        if isinstance(key, dict):
+            tqdm.write(f"FAILED {path}: {key['failure']['message']}")
+        seen = ("unreadable" if isinstance(key, dict) else "duplicates" if key in queued
+                else "cached" if cache.fresh(key, timeout) else None)
+        if seen:
+            counts[seen] += 1
+            bar.update()
+            continue
+        queued.add(key)
+        yield key, path
+
+
+def _key(path: Path) -> str | dict:
+    """The cache key of a file, or the failure entry of a file that cannot be read."""
+    try:
+        if stat.S_ISREG(path.stat().st_mode):  # a pipe or device would block the read
+            return Cache.key(path)
+        message = "not a regular file (a folder, pipe or device): not read"
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror or error}"
+    return _failed("unreadable", message)
+
+
+def _on_cores(to_read, jobs: int | None, timeout: float) -> Iterator[tuple[str, Path, dict]]:
+    """Read on this machine: ``jobs`` processes (default: one per core)."""
+    jobs = jobs or os.cpu_count() or 1
+    pool = ProcessPool(max_workers=jobs, max_tasks=TASKS_PER_PROCESS)
+    try:
+        submit = lambda path: pool.schedule(extract, (str(path),), timeout=timeout)  # noqa: E731
+        for key, path, future in _windowed(to_read, submit, wait, IN_FLIGHT_PER_PROCESS * jobs):
+            yield key, path, _outcome(future, timeout)
+    finally:
+        pool.stop()
+        pool.join()
+
+
+def _on_dask(to_read, scheduler: str, timeout: float) -> Iterator[tuple[str, Path, dict]]:
+    """Read on the workers of a Dask cluster; each reads in a pool as wide as its threads."""
+    from distributed import Client
+    from distributed import wait as dask_wait
+
+    with Client(scheduler) as client:
+        client.register_plugin(_reading_pool(), name=DASK_PLUGIN)
+        try:
+            slots = sum(client.nthreads().values()) or 1
+            submit = lambda path: client.submit(_read_on_worker, str(path), timeout, pure=False)  # noqa: E731
+            for key, path, future in _windowed(to_read, submit, dask_wait, IN_FLIGHT_PER_PROCESS * slots):
+                yield key, path, _outcome(future, timeout)
+        finally:
+            client.unregister_worker_plugin(DASK_PLUGIN)
+
+
+def _windowed(to_read, submit, wait_for, window: int):
+    """(key, file, future) as each finishes, with at most ``window`` files handed out."""
+    pending = {submit(path): (key, path) for key, path in itertools.islice(to_read, window)}
+    while pending:
+        done, _ = wait_for(list(pending), return_when=FIRST_COMPLETED)
+        for future in done:
+            yield *pending.pop(future), future
+        pending.update({submit(path): (key, path) for key, path in itertools.islice(to_read, len(done))})
+
+
+def _outcome(future, timeout: float) -> dict:
+    """The entry a reading process gave, or why it gave none."""
+    try:
+        return future.result()
+    except TimeoutError:
+        return _failed("timeout", f"reading took more than the time limit of {timeout:g} s (--timeout): stopped",
+                       timeout=timeout)
+    except Exception as error:  # the process died (crash, out of memory) or the Dask worker was lost
+        return _failed("crashed", f"the process reading the file died: {type(error).__name__}: {error}", retry=True)
+
+
+def _reading_pool():
+    """A Dask worker plugin: a pebble pool on each worker (the class is made here so that
+    importing toolkit does not import Dask)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class ReadingPool(WorkerPlugin):
+        def setup(self, worker):
+            if multiprocessing.current_process().daemon:
+                raise RuntimeError(DAEMON_WORKERS)
+            self.pool = ProcessPool(max_workers=worker.state.nthreads, max_tasks=TASKS_PER_PROCESS)
+
+        def teardown(self, worker):
+            self.pool.stop()
+            self.pool.join()
+
+    return ReadingPool()
+
+
+def _read_on_worker(path: str, timeout: float) -> dict:
+    """A Dask task: read one file in this worker's pool, stopped at the time limit."""
+    from distributed import get_worker
+
+    pool = get_worker().plugins[DASK_PLUGIN].pool
+    return _outcome(pool.schedule(extract, (path,), timeout=timeout), timeout)
+
+
+def _failed(reason: str, message: str, **extra) -> dict:
+    return {"code": code_version(), "failure": {"reason": reason, "message": message}, **extra}
+
+
+def _placed(record: dict, path: Path, collection: str, row: dict | None) -> Report:
+    """The cached record, with this input's own name, path, source, collection and manifest row."""
+    report = Report.from_dict(record)
+    report.provenance.update(file=path.name, path=str(path),
+                             source=source_of(path, report.provenance["sha256"]), collection=collection)
+    if row:
+        report.provenance["manifest"] = row
+    return report
