@@ -74,8 +74,8 @@ def test_camelot_lattice_shifts_chinese_labels_and_the_identities_say_so():
     path = FIXTURES / "pdf" / "cff_tight" / "004_05aca36cc1e89005.pdf"
     with pdf_reader.open_pdf(path, path.read_bytes()) as pdf:
         judged = {engine: pdf_reader._judge(pdf_reader.lift(pdf, path, engine)) for engine in pdf_reader.ENGINES[:2]}
-    assert judged["pdfplumber"]["section3"]["score"] == (0, 0, 0)
-    failed, unread, _ = judged["camelot-lattice"]["section3"]["score"]
+    assert judged["pdfplumber"]["section3"]["score"] == (0, 0, 0, 0)
+    failed, unread, *_ = judged["camelot-lattice"]["section3"]["score"]
     assert failed > 0 and unread > 0
 
 
@@ -94,7 +94,7 @@ def test_a_section_is_taken_from_the_engine_whose_reading_holds(seeds_truth, mon
     report = read_report(path)
     sections = report.provenance["reader"]["sections"]
     assert sections["section4"]["engine"] == "camelot-lattice"
-    assert sections["section4"]["scores"]["pdfplumber"]["unread"] == 15
+    assert sections["section4"]["scores"]["pdfplumber"]["blank"] == 15
     assert sections["section3"]["engine"] == "pdfplumber"
     assert report.provenance["tables"]["section4"]["read_at"]["reconsideration"].endswith("(camelot-lattice)")
     assert _compare(report.to_dict(), seeds_truth["reports"][_seed(path)])[1] == []

@@ -19,6 +19,7 @@ process writes the cache.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import itertools
 import json
@@ -35,6 +36,7 @@ from tqdm import tqdm
 
 from toolkit.collect import source_of
 from toolkit.errors import ReportError
+from toolkit.locality import divisions
 from toolkit.report import Report, read_report
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
@@ -86,6 +88,13 @@ def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout, progress) -> t
     return keys, counts
 
 
+def warm_up() -> None:
+    """In a new reading process: load the division table, then freeze what is loaded,
+    so that the collection after each DOCX (below) has only that file's objects to scan."""
+    divisions()
+    gc.freeze()
+
+
 def extract(path: str) -> dict:
     """Read one file (in a worker): the cache entry, holding its record or its failure."""
     try:
@@ -94,6 +103,9 @@ def extract(path: str) -> dict:
         return _failed(error.reason, error.message, retry=isinstance(error.__cause__, OSError))
     except Exception as error:  # a bug of ours (or MemoryError, RecursionError) must not lose the other files
         return _failed("internal_error", f"{type(error).__name__}: {error}")
+    finally:
+        if path.lower().endswith(".docx"):  # python-docx leaves reference cycles holding whole XML trees
+            gc.collect()
 
 
 class Cache:
@@ -178,7 +190,7 @@ def _key(path: Path) -> str | dict:
 def _on_cores(to_read, jobs: int | None, timeout: float) -> Iterator[tuple[str, Path, dict]]:
     """Read on this machine: ``jobs`` processes (default: one per core)."""
     jobs = jobs or os.cpu_count() or 1
-    pool = ProcessPool(max_workers=jobs, max_tasks=TASKS_PER_PROCESS)
+    pool = ProcessPool(max_workers=jobs, max_tasks=TASKS_PER_PROCESS, initializer=warm_up)
     try:
         submit = lambda path: pool.schedule(extract, (str(path),), timeout=timeout)  # noqa: E731
         for key, path, future in _windowed(to_read, submit, wait, IN_FLIGHT_PER_PROCESS * jobs):

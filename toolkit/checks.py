@@ -38,11 +38,16 @@ class Finding:
         return asdict(self)
 
 
+UNREAD = object()  # a cell the reader could not read: an identity that needs it is not evaluated
+
+
 def _sum(values) -> tuple[float, int]:
     return sum(v for v in values if v is not None), sum(v is None for v in values)
 
 
 def _finding(identity, section, row, column, parts, printed, message) -> Finding | None:
+    if printed is UNREAD or any(p is UNREAD for p in parts):
+        return None
     if printed is None or all(p is None for p in parts):
         return None
     expected, blanks = _sum(parts)
@@ -51,10 +56,13 @@ def _finding(identity, section, row, column, parts, printed, message) -> Finding
     return Finding(identity, section, row, column, expected, printed, blanks, message.format(expected=expected, printed=printed))
 
 
-def section3_failures(section3: dict | None) -> list[Finding]:
-    """Identities 1, 2 and 3 over a section 三 table."""
+def section3_failures(section3: dict | None, unread: set[tuple[str, int]] = frozenset()) -> list[Finding]:
+    """Identities 1, 2 and 3 over a section 三 table; ``unread`` (row, column index)
+    cells could not be read, so the identities that need them are not evaluated."""
     if not section3:
         return []
+    section3 = {row: [UNREAD if (row, i) in unread else v for i, v in enumerate(values)]
+                for row, values in section3.items()}
     found = []
     for row, values in section3.items():
         found.append(_finding(1, "section3", row, "total", values[:-1], values[-1],
@@ -71,7 +79,7 @@ def column_identity_failures(section3: dict) -> list[Finding]:
     for i, column in enumerate(SECTION3_COLUMNS):
         cell = {row: section3[row][i] for row in rows}
         processed, forward = cell["total_processed"], cell["carried_forward"]
-        if processed is not None and forward is not None:
+        if all(v is not None and v is not UNREAD for v in (processed, forward)):
             found.append(_finding(2, "section3", None, column, [cell["new_received"], cell["carried_over"]],
                                   processed + forward,
                                   f"section3 {column}: new_received + carried_over = {{expected}} "
@@ -81,10 +89,13 @@ def column_identity_failures(section3: dict) -> list[Finding]:
     return [f for f in found if f]
 
 
-def section4_failures(section4: dict | None) -> list[Finding]:
-    """Identity 4 for each group of section 四."""
+def section4_failures(section4: dict | None, unread: set[tuple[str, str]] = frozenset()) -> list[Finding]:
+    """Identity 4 for each group of section 四; ``unread`` (group, column) cells are
+    not evaluated."""
     if not section4:
         return []
+    section4 = {group: {c: UNREAD if (group, c) in unread else v for c, v in cells.items()}
+                for group, cells in section4.items()}
     found = [
         _finding(4, "section4", group, "total",
                  [cells["upheld"], cells["corrected"], cells["other"], cells["pending"]], cells["total"],

@@ -28,7 +28,7 @@ def processing_fee_yuan(section6: str) -> tuple[float | int | None, str | None]:
         sentence = sentence.strip()
         amount = AMOUNT.search(sentence.split("处理费", 1)[1]) or AMOUNT.search(sentence)
         if amount:
-            value = float(amount.group(1)) * YUAN_PER_UNIT[amount.group(2)]
+            value = round(float(amount.group(1)) * YUAN_PER_UNIT[amount.group(2)], 2)  # to the fen
             return (int(value) if value.is_integer() and amount.group(2) == "元" else value), sentence
         if NONE_COLLECTED.search(sentence):
             return 0, sentence

@@ -3,8 +3,9 @@ r"""Text normalisation before any matching: NFKC, no quotes, white space folded.
 Chinese table text reaches us with spaces inside labels ("本 年度办 理结果"),
 full-width digits and brackets, and cells separated by tabs, pipes or newlines.
 ``CompactText`` removes the white space between non-numeric characters (so labels
-match) but keeps one space between numbers (so cells stay apart), and remembers
-where each character came from, for provenance.
+match) but keeps one space between numbers (so cells stay apart), reads a cell
+holding only 无 as a blank cell, and remembers where each character came from,
+for provenance.
 
 >>> compact_label("三、本 年度办 理结果")
 '三、本年度办理结果'
@@ -17,9 +18,12 @@ import bisect
 import re
 import unicodedata
 
+from toolkit.readers.grid import BLANK_CELL
+
 QUOTES = "\"'“”‘’「」『』"
 _SEPARATORS = re.compile(r"(?:[\s|]|-{3,}|={3,})+")
 _VALUE_CHARS = set("0123456789.,+-—–/∅⍰")
+_BLANK_WU = re.compile(r"(?:^|(?<=[\s|]))无(?=[\s|]|$)", re.MULTILINE)  # a cell holding only 无
 
 
 def normalize(text: str) -> str:
@@ -38,6 +42,7 @@ class CompactText:
 
     def __init__(self, text: str):
         self.source = normalize(text)
+        self._blank_cells = {m.start() for m in _BLANK_WU.finditer(self.source)}
         chars: list[str] = []
         origin: list[int] = []
         pos = 0
@@ -53,11 +58,10 @@ class CompactText:
         self._origin = origin
         self._newlines = [i for i, ch in enumerate(self.source) if ch == "\n"]
 
-    @staticmethod
-    def _keep(source: str, start: int, stop: int, chars: list, origin: list) -> None:
+    def _keep(self, source: str, start: int, stop: int, chars: list, origin: list) -> None:
         for i in range(start, stop):
             if source[i] not in QUOTES:
-                chars.append(source[i])
+                chars.append(BLANK_CELL if i in self._blank_cells else source[i])
                 origin.append(i)
 
     def source_slice(self, start: int, stop: int) -> str:

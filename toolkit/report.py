@@ -16,6 +16,7 @@ from pathlib import Path
 
 from toolkit import __version__, codebook
 from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
+from toolkit.codebook import SECTION4_COLUMNS
 from toolkit.collect import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesMissing
 from toolkit.fees import processing_fee_yuan
@@ -134,9 +135,19 @@ def read_report(path: str | Path) -> Report:
               for section in ("section2", "section3", "section4") if section not in tables]
     if agency is None or year is None:
         notes.append("agency or year not found in the title, preamble or body")
-    checks = section3_failures(record["section3"]) + section4_failures(record["section4"])
+    checks = (section3_failures(record["section3"], _unread_cells(tables.get("section3"), range(7)))
+              + section4_failures(record["section4"], _unread_cells(tables.get("section4"), SECTION4_COLUMNS)))
     unresolved = [u for table in tables.values() for u in table.unresolved]
     return Report(record, provenance, checks, notes, unresolved)
+
+
+def _unread_cells(table: TableRead | None, columns) -> set:
+    """(row, column) of every cell the reader could not read, for the checks to skip."""
+    if table is None:
+        return set()
+    columns = list(columns)
+    whole = {(row, c) for row in table.unread for c in columns}
+    return whole | {(row, columns[i]) for row, cells in table.unread_cells.items() for i in cells}
 
 
 def _template(tables: dict, section: str) -> str | None:

@@ -14,8 +14,9 @@ from itertools import product
 
 from toolkit import codebook
 from toolkit.checks import column_identity_failures
-from toolkit.cells import CELL_RUN, CellsRead, first_cell_run, fit, split_cells
+from toolkit.cells import CELL_RUN, CellsRead, first_cell_run, fit, parse_number, split_cells
 from toolkit.normalize import CompactText
+from toolkit.readers.grid import BLANK_CELL
 
 
 @dataclass
@@ -119,6 +120,8 @@ def read_section4(ct: CompactText, span: tuple[int, int]) -> TableRead:
         read.values[group] = dict(zip(columns, got.values[i * 5:(i + 1) * 5]))
     if run:
         read.rows_at = {group: ct.line(run[1]) for group in groups}
+        if run[2]:
+            read.notes.append(f"section4: skipped {run[2]} blank cell(s) before the values (an empty heading cell)")
     if got.unread:
         read.unread.extend(groups)
     for i in got.unread_cells:
@@ -141,13 +144,30 @@ def has_table(ct: CompactText, span: tuple[int, int], section: str) -> bool:
     return sum(any(label in text for label in codebook.labels(section, name)) for name in names) >= MIN_COLUMN_HEADINGS
 
 
-def _section4_run(text: str, start: int, stop: int) -> tuple[str, int] | None:
-    """The first run of cells after the header that can hold all 15 values."""
+def _section4_run(text: str, start: int, stop: int) -> tuple[str, int, int] | None:
+    """The first run of cells after the header that can hold all 15 values: the
+    run, where it starts, and how many leading blank cells were not values."""
+    width = len(codebook.SECTION4_GROUPS) * len(codebook.SECTION4_COLUMNS)
     for match in CELL_RUN.finditer(text, start, stop):
         cells = split_cells(match.group())
-        if len(cells) >= 15 or sum(len(c) for c in cells) >= 15:
-            return match.group(), match.start()
+        if len(cells) >= width or sum(len(c) for c in cells) >= width:
+            offset = _section4_offset(cells, width)
+            return " ".join(cells[offset:]), match.start(), offset
     return None
+
+
+def _section4_offset(cells: list[str], width: int) -> int:
+    """Where the 15 values start when more cells were printed: leading blank cells
+    may be the empty heading of an extra column, trailing ones an extra cell. The
+    offset whose groups add up best wins; on a tie, the first cells are the values."""
+    def holds(offset: int) -> int:
+        try:
+            values = [parse_number(c) or 0 for c in cells[offset:offset + width]]
+        except ValueError:
+            return -1
+        return sum(values[i + 4] == sum(values[i:i + 4]) for i in range(0, width, 5))
+    offsets = [k for k in range(len(cells) - width + 1) if all(c == BLANK_CELL for c in cells[:k])]
+    return max(offsets, key=lambda k: (holds(k), -k)) if offsets else 0
 
 
 def _section2_template(text: str) -> str:

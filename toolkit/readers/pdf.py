@@ -7,10 +7,11 @@ together). Pages without a text layer are read by OCR (``ocr``).
 Engines are judged by the report's own identities, never by their own scores
 (camelot's lattice mode shifts CJK text a row down in PDFs whose font has Descent
 0, as LibreOffice writes them, while reporting 98% accuracy). When a table section
-read by pdfplumber breaks an identity, leaves a value unread or needs a note,
+read by pdfplumber breaks an identity, leaves a value unread, needs a note or has blanks,
 camelot (lattice and stream) reads the tables again and, section by section, the
 reading with the fewest failed identities and unread values together (a reading
-that reads nothing fails no identity), then the fewest notes, is kept; ties go to
+that reads nothing fails no identity), then the fewest notes, then the fewest
+blank cells (a reading that lost numbers looks blank), is kept; ties go to
 pdfplumber. ``details["sections"]`` says which engine read each section and why.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from toolkit.normalize import CompactText
 from toolkit.readers import Document, ocr
 from toolkit.readers.pages import Grid, Line, to_document
 from toolkit.sections import find_sections
-from toolkit.tables import read_section2, read_section3, read_section4
+from toolkit.tables import has_table, read_section2, read_section3, read_section4
 
 ENGINES = ("pdfplumber", "camelot-lattice", "camelot-stream")
 PASSWORD_ERROR = 4  # pdfium's FPDF_ERR_PASSWORD
@@ -158,25 +159,33 @@ def _judge(document: Document) -> dict[str, dict]:
     starts = sorted(ct.line(span[0] - 1) for span in spans.values())
     judged = {}
     for section, (mapping, identities) in SECTIONS.items():
-        if section in spans:
+        if section in spans and has_table(ct, spans[section], section):
             table = mapping(ct, spans[section])
             first = ct.line(spans[section][0] - 1)
             stop = next((s for s in starts if s > first), len(document.text.splitlines()) + 1)
-            judged[section] = {"score": (len(identities(table.values)), _unread(table.values), len(table.notes)),
+            judged[section] = {"score": (len(identities(table.values)), _unread(table), len(table.notes),
+                                         _blank(table.values) - _unread(table)),
                                "lines": (first, stop)}
     return judged
 
 
-def _unread(values) -> int:
+def _blank(values) -> int:
+    """Values that are null (printed blank or unread)."""
     if isinstance(values, dict):
-        return sum(_unread(v) for v in values.values())
+        return sum(_blank(v) for v in values.values())
     if isinstance(values, list):
         return sum(v is None for v in values)
     return int(values is None)
 
 
+def _unread(table) -> int:
+    """Rows and cells the mapping could not read (a printed blank is read: it is no fault)."""
+    whole = sum(len(table.values[row]) for row in table.unread if row in table.values)
+    return whole + sum(len(cells) for cells in table.unread_cells.values())
+
+
 def _perfect(judged: dict) -> bool:
-    return set(judged) == set(SECTIONS) and all(j["score"] == (0, 0, 0) for j in judged.values())
+    return set(judged) == set(SECTIONS) and all(j["score"] == (0, 0, 0, 0) for j in judged.values())
 
 
 def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Document:
@@ -186,8 +195,8 @@ def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Documen
     sections = {}
     for section in sorted(judged["pdfplumber"], key=lambda s: -judged["pdfplumber"][s]["lines"][0]):
         scores = {engine: j[section]["score"] for engine, j in judged.items() if section in j}
-        best = min(scores, key=lambda engine: (sum(scores[engine][:2]), scores[engine][2], ENGINES.index(engine)))
-        sections[section] = {"engine": best, "scores": {e: dict(zip(("failed", "unread", "notes"), s))
+        best = min(scores, key=lambda engine: (sum(scores[engine][:2]), *scores[engine][2:], ENGINES.index(engine)))
+        sections[section] = {"engine": best, "scores": {e: dict(zip(("failed", "unread", "notes", "blank"), s))
                                                          for e, s in scores.items()},
                              "why": _why(best, judged)}
         if best != "pdfplumber":
@@ -202,10 +211,10 @@ def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Documen
 
 def _why(best: str, judged: dict) -> str:
     if len(judged) == 1 and _perfect(judged["pdfplumber"]):
-        return "pdfplumber: identities hold and every value was read; no second opinion needed"
+        return "pdfplumber: identities hold, every value was read and none is blank; no second opinion needed"
     if len(judged) == 1:
         return "pdfplumber: the only reading (camelot failed: see second_opinion_failed)"
-    return (f"{best}: fewest failed identities and unread values together, then fewest notes "
+    return (f"{best}: fewest failed identities and unread values together, then fewest notes, then fewest blanks "
             f"(ties go to {' > '.join(ENGINES)})")
 
 
