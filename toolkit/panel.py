@@ -3,17 +3,15 @@
 ``preferred`` marks one report per (agency, year), so that a report found in two
 forms is counted once in analyses.
 
-``build_panel(processed)`` reads the tidy tables that ``extract`` wrote, applies the
-corrections file, builds the harmonised layer (``toolkit.harmonise``) and the
-measures (``toolkit.measures``), and returns every table it made.
+``build_panel`` takes the tidy tables and the corrections, builds the harmonised
+layer (``toolkit.harmonise``) and the measures (``toolkit.measures``), and returns
+every table it made.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from toolkit.corrections import apply_corrections, load_corrections
+from toolkit.corrections import apply_corrections
 from toolkit.harmonise import harmonise_section3, harmonise_section4
 from toolkit.measures import appeal_measures, refusal_measures, section3_totals, section4_cells
 
@@ -43,13 +41,6 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
         "panel": panel,
         "corrections_applied": pd.concat([applied3, applied4], ignore_index=True),
     }
-
-
-def read_and_build(processed: str | Path, corrections_path: str | Path) -> dict[str, pd.DataFrame]:
-    """``build_panel`` on the Parquet tables in ``processed``."""
-    processed = Path(processed)
-    tables = {name: pd.read_parquet(processed / f"{name}.parquet") for name in ("reports", "section3", "section4")}
-    return build_panel(tables["reports"], tables["section3"], tables["section4"], load_corrections(corrections_path))
 
 
 def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:
