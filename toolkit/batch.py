@@ -55,11 +55,10 @@ def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *,
     records and the failures of all inputs, in input order, and what was done
     (``read`` now, ``cached``, ``duplicates``, ``unreadable``, ``records``, ``failed``)."""
     inputs, cache = list(inputs), Cache(Path(cache))
-    keys, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress)
+    keys, entries, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress)
     reports, failures = [], []
     for (path, collection, row), key in zip(inputs, keys):
-        entry = key if isinstance(key, dict) else cache.load(key) or _failed(
-            "internal_error", "no result was saved for this file (was the cache folder removed during the run?)")
+        entry = key if isinstance(key, dict) else entries[key]
         if "failure" in entry:
             failures.append({"file": path.name, "path": str(path), **entry["failure"]})
         else:
@@ -71,21 +70,24 @@ def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *,
     return reports, failures, counts
 
 
-def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout, progress) -> tuple[list[str | dict], Counter]:
-    """Each input's cache key (or its failure, when it cannot be opened), once every
-    content missing from the cache has been read and saved."""
+def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout,
+                  progress) -> tuple[list[str | dict], dict[str, dict], Counter]:
+    """Each input's cache key (or its failure, when it cannot be opened) and the entry
+    of every key, once every content missing from the cache has been read and saved."""
     keys: list[str | dict] = []
+    entries: dict[str, dict] = {}
     counts = Counter(inputs=len(inputs))
     with tqdm(total=len(inputs), desc="Extracting", unit="file", disable=not progress) as bar:
-        to_read = _to_read(inputs, cache, timeout, keys, counts, bar)
+        to_read = _to_read(inputs, cache, timeout, keys, entries, counts, bar)
         results = _on_dask(to_read, scheduler, timeout) if scheduler else _on_cores(to_read, jobs, timeout)
         for key, path, entry in results:
             cache.put(key, entry)
+            entries[key] = entry
             counts["read"] += 1
             bar.update()
             if "failure" in entry:
                 tqdm.write(f"FAILED {path}: {entry['failure']['message']}")
-    return keys, counts
+    return keys, entries, counts
 
 
 def warm_up() -> None:
@@ -120,12 +122,13 @@ class Cache:
         with path.open("rb") as file:
             return hashlib.file_digest(file, "sha256").hexdigest() + path.suffix.lower()
 
-    def fresh(self, key: str, timeout: float) -> bool:
-        """Whether the saved entry stands: made by this code, not marked to be tried again
+    def fresh(self, key: str, timeout: float) -> dict | None:
+        """The saved entry, if it stands: made by this code, not marked to be tried again
         (a crash, a file the worker could not open), not stopped by a shorter time limit."""
         entry = self.load(key)
-        return bool(entry) and (entry["code"] == code_version() and not entry.get("retry")
-                                and entry.get("timeout", timeout) >= timeout)
+        stands = entry and (entry["code"] == code_version() and not entry.get("retry")
+                            and entry.get("timeout", timeout) >= timeout)
+        return entry if stands else None
 
     def load(self, key: str) -> dict | None:
         try:
@@ -157,17 +160,21 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _to_read(inputs, cache: Cache, timeout: float, keys: list, counts: Counter, bar) -> Iterator[tuple[str, Path]]:
+def _to_read(inputs, cache: Cache, timeout: float, keys: list, entries: dict, counts: Counter,
+             bar) -> Iterator[tuple[str, Path]]:
     """(key, file) for each content not in the cache, once; appends each input's key
-    (or, for a file that cannot be opened, its failure) to ``keys`` as it goes."""
+    (or, for a file that cannot be opened, its failure) to ``keys``, and the entries
+    found in the cache to ``entries``, as it goes."""
     queued = set()
     for path, _, _ in inputs:
         key = _key(path)
         keys.append(key)
         if isinstance(key, dict):
             tqdm.write(f"FAILED {path}: {key['failure']['message']}")
+        elif key not in queued and key not in entries and (entry := cache.fresh(key, timeout)):
+            entries[key] = entry
         seen = ("unreadable" if isinstance(key, dict) else "duplicates" if key in queued
-                else "cached" if cache.fresh(key, timeout) else None)
+                else "cached" if key in entries else None)
         if seen:
             counts[seen] += 1
             bar.update()
@@ -190,7 +197,7 @@ def _key(path: Path) -> str | dict:
 def _on_cores(to_read, jobs: int | None, timeout: float) -> Iterator[tuple[str, Path, dict]]:
     """Read on this machine: ``jobs`` processes (default: one per core)."""
     jobs = jobs or os.cpu_count() or 1
-    pool = ProcessPool(max_workers=jobs, max_tasks=TASKS_PER_PROCESS, initializer=warm_up)
+    pool = _reading_processes(jobs)
     try:
         submit = lambda path: pool.schedule(extract, (str(path),), timeout=timeout)  # noqa: E731
         for key, path, future in _windowed(to_read, submit, wait, IN_FLIGHT_PER_PROCESS * jobs):
@@ -214,6 +221,11 @@ def _on_dask(to_read, scheduler: str, timeout: float) -> Iterator[tuple[str, Pat
                 yield key, path, _outcome(future, timeout)
         finally:
             client.unregister_worker_plugin(DASK_PLUGIN)
+
+
+def _reading_processes(workers: int) -> ProcessPool:
+    """The processes that read files, each warmed up and replaced after TASKS_PER_PROCESS."""
+    return ProcessPool(max_workers=workers, max_tasks=TASKS_PER_PROCESS, initializer=warm_up)
 
 
 def _windowed(to_read, submit, wait_for, window: int):
@@ -246,7 +258,7 @@ def _reading_pool():
         def setup(self, worker):
             if multiprocessing.current_process().daemon:
                 raise RuntimeError(DAEMON_WORKERS)
-            self.pool = ProcessPool(max_workers=worker.state.nthreads, max_tasks=TASKS_PER_PROCESS)
+            self.pool = _reading_processes(worker.state.nthreads)
 
         def teardown(self, worker):
             self.pool.stop()
@@ -269,9 +281,7 @@ def _failed(reason: str, message: str, **extra) -> dict:
 
 def _placed(record: dict, path: Path, collection: str, row: dict | None) -> Report:
     """The cached record, with this input's own name, path, source, collection and manifest row."""
-    report = Report.from_dict(record)
-    report.provenance.update(file=path.name, path=str(path),
-                             source=source_of(path, report.provenance["sha256"]), collection=collection)
-    if row:
-        report.provenance["manifest"] = row
+    report = Report.from_dict(record)  # one entry may serve several inputs (the same content twice): copy
+    report.provenance = {**report.provenance, "file": path.name, "path": str(path), "collection": collection,
+                         "source": source_of(path, report.provenance["sha256"]), **({"manifest": row} if row else {})}
     return report
