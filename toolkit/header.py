@@ -14,7 +14,7 @@ import re
 from toolkit.normalize import compact_label, normalize
 
 FIRST_YEAR, LAST_YEAR = 2008, 2100
-_REPORT = r"(\d{4})年度?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告"
+_REPORT = r"(?P<year>\d{4})年度?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告"
 _TITLE = re.compile(rf"^(?:标题:|#+|[《【])*(?P<agency>[^,。:;!?、]{{2,40}}?)(?:关于)?{_REPORT}")
 _NAMED = re.compile(rf"(?:公布|发布|编制|现将)(?P<agency>[\u4e00-\u9fff()]{{2,40}}?){_REPORT}")
 AGENCY_ENDINGS = (
@@ -22,7 +22,7 @@ AGENCY_ENDINGS = (
     "办公室", "办公厅", "局", "厅", "委", "办", "院", "中心", "所", "署",
 )
 _BODY = re.compile(
-    r"(\d{4})年度?[,，]\s*(?:我(?:区|市|县|局|办|委|厅)?[,，]?)?"
+    r"(?P<year>\d{4})年度?[,，]\s*(?:我(?:区|市|县|局|办|委|厅)?[,，]?)?"
     rf"(?P<agency>[\u4e00-\u9fff()]{{2,30}}?(?:{'|'.join(AGENCY_ENDINGS)}))"
 )
 _PERIOD = re.compile(r"(\d{4})年1月1日(?:起)?至\d{4}年12月31日")
@@ -34,14 +34,13 @@ def find_agency_and_year(text: str) -> tuple[str | None, int | None, str]:
     lines = [compact_label(line) for line in normalize(text).split("\n")[:HEAD_LINES]]
     for number, line in enumerate(lines, start=1):
         match = _TITLE.match(line)
-        if match and _plausible(match.group(2)):
-            return _clean(match.group("agency")), int(match.group(2)), f"title, line {number}"
+        if match and _plausible(match["year"]):
+            return _clean(match["agency"]), int(match["year"]), f"title, line {number}"
     flat = compact_label(text)
     for pattern, where in ((_NAMED, "preamble"), (_BODY, "body text")):
         match = pattern.search(flat)
-        if match and _plausible(match.group(1 if pattern is _BODY else 2)):
-            year = int(match.group(1 if pattern is _BODY else 2))
-            return _clean(match.group("agency")), _period_year(flat) or year, where
+        if match and _plausible(match["year"]):
+            return _clean(match["agency"]), _period_year(flat) or int(match["year"]), where
     return None, _period_year(flat), "statistics period"
 
 
