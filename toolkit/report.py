@@ -16,7 +16,7 @@ from pathlib import Path
 
 from toolkit import __version__, codebook
 from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
-from toolkit.codebook import SECTION4_COLUMNS
+from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS
 from toolkit.collect import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesMissing
 from toolkit.fees import processing_fee_yuan
@@ -26,7 +26,7 @@ from toolkit.normalize import CompactText
 from toolkit.readers import read_document
 from toolkit.readers.text import layout
 from toolkit.sections import find_sections
-from toolkit.tables import TableRead, has_table, read_section2, read_section3, read_section4
+from toolkit.tables import TableRead, read_tables
 
 RECORD_KEYS = (
     "agency", "year", "province", "prefecture", "county", "division_code", "level",
@@ -91,10 +91,7 @@ def read_report(path: str | Path) -> Report:
         raise PreNationalFormat(path, f"the statistics table is in the pre-2019 format (it prints {'、'.join(old)}), "
                                       "not the national template of 国办公开办函〔2019〕60号 or 〔2021〕30号: no record is made")
     spans = find_sections(ct.text)
-    tables: dict[str, TableRead] = {}
-    for section, reader in (("section2", read_section2), ("section3", read_section3), ("section4", read_section4)):
-        if section in spans and has_table(ct, spans[section], section):
-            tables[section] = reader(ct, spans[section])
+    tables = read_tables(ct, spans)
     if not any(_has_numbers(table.values) for table in tables.values()):
         found = ", ".join(sorted(spans)) or "no section headings"
         raise TablesMissing(path, f"no statistical table could be read (sections 二, 三, 四); found: {found}")
@@ -135,7 +132,7 @@ def read_report(path: str | Path) -> Report:
               for section in ("section2", "section3", "section4") if section not in tables]
     if agency is None or year is None:
         notes.append("agency or year not found in the title, preamble or body")
-    checks = (section3_failures(record["section3"], _unread_cells(tables.get("section3"), range(7)))
+    checks = (section3_failures(record["section3"], _unread_cells(tables.get("section3"), range(len(SECTION3_COLUMNS))))
               + section4_failures(record["section4"], _unread_cells(tables.get("section4"), SECTION4_COLUMNS)))
     unresolved = [u for table in tables.values() for u in table.unresolved]
     return Report(record, provenance, checks, notes, unresolved)

@@ -134,6 +134,13 @@ def read_section4(ct: CompactText, span: tuple[int, int]) -> TableRead:
 
 
 MIN_COLUMN_HEADINGS = 2
+READERS = {"section2": read_section2, "section3": read_section3, "section4": read_section4}
+
+
+def read_tables(ct: CompactText, spans: dict[str, tuple[int, int]]) -> dict[str, TableRead]:
+    """Every statistical section that prints its table, mapped to codebook names."""
+    return {section: read(ct, spans[section]) for section, read in READERS.items()
+            if section in spans and has_table(ct, spans[section], section)}
 
 
 def has_table(ct: CompactText, span: tuple[int, int], section: str) -> bool:

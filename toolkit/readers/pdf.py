@@ -31,14 +31,14 @@ from toolkit.normalize import CompactText
 from toolkit.readers import Document, ocr
 from toolkit.readers.pages import Grid, Line, to_document
 from toolkit.sections import find_sections
-from toolkit.tables import has_table, read_section2, read_section3, read_section4
+from toolkit.tables import read_tables
 
 ENGINES = ("pdfplumber", "camelot-lattice", "camelot-stream")
 PASSWORD_ERROR = 4  # pdfium's FPDF_ERR_PASSWORD
-SECTIONS = {  # section -> (mapping step, identities it must satisfy)
-    "section2": (read_section2, lambda values: []),
-    "section3": (read_section3, section3_failures),
-    "section4": (read_section4, section4_failures),
+IDENTITIES = {  # section -> the identities its values must satisfy
+    "section2": lambda values: [],
+    "section3": section3_failures,
+    "section4": section4_failures,
 }
 
 
@@ -158,14 +158,12 @@ def _judge(document: Document) -> dict[str, dict]:
     spans = find_sections(ct.text)
     starts = sorted(ct.line(span[0] - 1) for span in spans.values())
     judged = {}
-    for section, (mapping, identities) in SECTIONS.items():
-        if section in spans and has_table(ct, spans[section], section):
-            table = mapping(ct, spans[section])
-            first = ct.line(spans[section][0] - 1)
-            stop = next((s for s in starts if s > first), len(document.text.splitlines()) + 1)
-            judged[section] = {"score": (len(identities(table.values)), _unread(table), len(table.notes),
-                                         _blank(table.values) - _unread(table)),
-                               "lines": (first, stop)}
+    for section, table in read_tables(ct, spans).items():
+        first = ct.line(spans[section][0] - 1)
+        stop = next((s for s in starts if s > first), len(document.text.splitlines()) + 1)
+        judged[section] = {"score": (len(IDENTITIES[section](table.values)), _unread(table), len(table.notes),
+                                     _blank(table.values) - _unread(table)),
+                           "lines": (first, stop)}
     return judged
 
 
@@ -185,7 +183,7 @@ def _unread(table) -> int:
 
 
 def _perfect(judged: dict) -> bool:
-    return set(judged) == set(SECTIONS) and all(j["score"] == (0, 0, 0, 0) for j in judged.values())
+    return set(judged) == set(IDENTITIES) and all(j["score"] == (0, 0, 0, 0) for j in judged.values())
 
 
 def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Document:
