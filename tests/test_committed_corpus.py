@@ -12,8 +12,10 @@ COMMITTED = ROOT / "data" / "processed" / "corpus"
 
 
 def _comparable(report) -> dict:
+    """The record without where it was read from and without the libraries' versions
+    (a fresh install may bring a newer lxml or pdfplumber that reads the same)."""
     data = report.to_dict()
-    data["provenance"] = {k: v for k, v in data["provenance"].items() if k != "path"}
+    data["provenance"] = {k: v for k, v in data["provenance"].items() if k not in ("path", "extractor")}
     return data
 
 

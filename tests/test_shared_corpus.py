@@ -11,7 +11,8 @@ from toolkit import read_report
 
 def _text_reports(shared):
     with open(shared / "corpus" / "MANIFEST.tsv", encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle, delimiter="\t") if row["format"] == "txt"]
+        return [row for row in csv.DictReader(handle, delimiter="\t")
+                if row["format"] == "txt" and row["file"].startswith("flattened/")]
 
 
 def test_manifest_lists_text_reports(shared):

@@ -46,3 +46,15 @@ class DamagedFile(ReportError):
     """Truncated or corrupt: the file's own structure cannot be read."""
 
     reason = "damaged"
+
+
+class ImageTooLarge(ReportError):
+    """An image with more pixels than is decoded (a decompression bomb, or no page)."""
+
+    reason = "image_too_large"
+
+
+class TablesAreImages(TablesMissing):
+    """The statistics tables are pictures that were not read (external, undecodable, too many)."""
+
+    reason = "tables_are_images"

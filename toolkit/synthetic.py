@@ -15,6 +15,7 @@ Command line: ``python -m toolkit.synthetic 100 /tmp/synthetic --formats tabs ht
 from __future__ import annotations
 
 import argparse
+import base64
 import importlib.util
 import io
 import json
@@ -472,34 +473,52 @@ def render_crawler(blocks, noise, rng) -> bytes:
 HTML_TAGS = {"title": "h1", "heading": "h2"}
 
 
-def render_html(blocks, noise, rng) -> bytes:
-    """A web page: title, navigation, paragraphs, tables with rowspan group labels."""
+def render_html(blocks, noise, rng, frame: bool = False) -> bytes:
+    """A web page: title, navigation, paragraphs, tables with rowspan group labels; ``frame``
+    puts the body in a one-cell layout table. An ("image", (png, src)) block is an ``<img>``,
+    inline (``src`` None) or linked."""
     out = []
     for kind, content in blocks:
         if kind == "table":
             out.append('<table border="1" cellspacing="0">' + "".join(
                 "<tr>" + "".join(f'<td rowspan="{c.rows}" colspan="{c.cols}">{escape(c.text)}</td>' for c in row) + "</tr>"
                 for row in content) + "</table>")
+        elif kind == "image":
+            png, src = content
+            out.append(f'<p><img src="{src or "data:image/png;base64," + base64.b64encode(png).decode()}"></p>')
         else:
             tag = HTML_TAGS.get(kind, "p")
             out.append(f"<{tag}>{escape(content)}</{tag}>")
+    body = "\n".join(out)
+    if frame:
+        body = f'<table width="100%"><tr><td>{body}</td></tr></table>'
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(blocks[0][1])}</title></head><body>'
             '<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a></div>'
-            + "\n".join(out) + "</body></html>").encode("utf-8")
+            + body + "</body></html>").encode("utf-8")
 
 
-def render_docx(blocks, noise, rng) -> bytes:
-    """A Word document (python-docx), merged cells for group labels."""
+def render_docx(blocks, noise, rng, frame: bool = False) -> bytes:
+    """A Word document (python-docx), merged cells for group labels; ``frame`` puts the body
+    in a one-cell layout table. An ("image", (png, _)) block is a picture."""
     import docx
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Inches
 
     document = docx.Document()
+    body = document.add_table(rows=1, cols=1).cell(0, 0) if frame else document
     for kind, content in blocks:
+        if kind == "image":
+            body.add_paragraph().add_run().add_picture(io.BytesIO(content[0]), width=Inches(6))
+            continue
+        if kind == "page_break":
+            body.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            continue
         if kind != "table":
-            document.add_paragraph(content)
+            body.add_paragraph(content)
             continue
         placed = place(content)
         width = width_of(placed)
-        table = document.add_table(rows=len(content), cols=width)
+        table = body.add_table(rows=len(content), cols=width)
         grid = table._cells  # once: table.cell() lays out the whole table on every call
         for r, row in enumerate(placed):
             for c, cell in row:
@@ -514,11 +533,13 @@ def render_docx(blocks, noise, rng) -> bytes:
 PDF_COLUMN_WIDTHS = {4: [30, 70 / 3, 70 / 3, 70 / 3], 10: [5, 10, 29] + [8] * 7, 15: [100 / 15] * 15}  # % of the page
 
 
-def render_pdf(blocks, noise, rng) -> bytes:
-    """A PDF with a text layer (reportlab; Noto Sans CJK converted to TrueType, see ``pdf_font``)."""
+def render_pdf(blocks, noise, rng, repeat_header: bool = False, padding: float | None = None) -> bytes:
+    """A PDF with a text layer (reportlab; Noto Sans CJK converted to TrueType, see ``pdf_font``).
+    ``repeat_header`` repeats a table's heading rows on every page it runs over; ``padding``
+    (points above and below a cell's text) makes tables taller."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
     font = pdf_font()
     texts = [c.text for kind, content in blocks if kind == "table" for row in content for c in row]
@@ -531,6 +552,9 @@ def render_pdf(blocks, noise, rng) -> bytes:
     page = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=60, rightMargin=60, topMargin=60, bottomMargin=60)
     story = []
     for kind, content in blocks:
+        if kind == "page_break":
+            story.append(PageBreak())
+            continue
         if kind != "table":
             story.append(Paragraph(xml_escape(content), styles[kind]))
             continue
@@ -543,8 +567,12 @@ def render_pdf(blocks, noise, rng) -> bytes:
                 grid[r][c] = Paragraph(xml_escape(cell.text), styles["cell"])
                 if cell.rows > 1 or cell.cols > 1:
                     spans.append(("SPAN", (c, r), (c + cell.cols - 1, r + cell.rows - 1)))
-        table = Table(grid, colWidths=[page.width * w / 100 for w in PDF_COLUMN_WIDTHS[width]])
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
+        heading_rows = next(r for r, row in enumerate(content) if any(c.kind != "head" for c in row))
+        table = Table(grid, colWidths=[page.width * w / 100 for w in PDF_COLUMN_WIDTHS.get(width, [100 / width] * width)],
+                      repeatRows=heading_rows if repeat_header else 0)
+        pads = [(side, (0, 0), (-1, -1), padding) for side in ("TOPPADDING", "BOTTOMPADDING")] if padding else []
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   *spans, *pads]))
         story.append(table)
     page.build(story)
     return buffer.getvalue()

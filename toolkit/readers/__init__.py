@@ -2,8 +2,10 @@
 
 A reader takes a path and its bytes and returns a ``Document``: the document's
 text, with each table row on one line and its cells joined by tabs (see
-``grid.rows_to_text``). Mapping the text to codebook names is one shared step
-(``toolkit.tables``), not the reader's job.
+``grid.rows_to_text``), and, from readers that see tables as grids, each table
+with its cells in their columns (``GridTable``). Mapping text and grids to
+codebook names is shared (``toolkit.tables``, ``toolkit.grid_tables``), not the
+reader's job.
 """
 from __future__ import annotations
 
@@ -11,6 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UnsupportedFormat
+
+
+@dataclass(frozen=True)
+class GridTable:
+    """One table as laid out in the document: full-width ``rows`` ("" for an empty
+    cell, ``None`` where a merged cell continues), and for each row the 1-based line
+    of ``Document.text`` that holds it (``None`` for a row with nothing of its own)."""
+
+    rows: tuple[tuple[str | None, ...], ...]
+    lines: tuple[int | None, ...]
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class Document:
     encoding: str | None = None
     locations: tuple[str, ...] = ()
     details: dict = field(default_factory=dict)
+    grids: tuple[GridTable, ...] = ()
 
     def location(self, line: int) -> str:
         """Where 1-based ``line`` of the text was read in the document."""

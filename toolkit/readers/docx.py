@@ -20,7 +20,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from toolkit.errors import EmptyFile, ReportError, UnsupportedFormat
-from toolkit.readers import Document
+from toolkit.readers import Document, GridTable
 from toolkit.readers.grid import rows_to_text
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # Word 97-2003 (.doc), also when renamed to .docx
@@ -38,7 +38,7 @@ def read(path: Path, data: bytes) -> Document:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, lxml.etree.XMLSyntaxError) as error:
         raise ReportError(path, f"not a readable .docx (Office Open XML) file: {error}") from error
-    lines, where = [], []
+    lines, where, grids = [], [], []
     paragraphs = tables = 0
     for block in _blocks(document.element.body, document):
         if isinstance(block, Paragraph):
@@ -46,15 +46,20 @@ def read(path: Path, data: bytes) -> Document:
             if block.text.strip():
                 lines.append(" ".join(block.text.split()))
                 where.append(f"paragraph {paragraphs}")
-        else:
-            tables += 1
-            for number, row in enumerate(_rows(block), start=1):
-                if row:
-                    lines.append(rows_to_text([row]))
-                    where.append(f"table {tables}, row {number}")
+            continue
+        tables += 1
+        grid = _grid(block)
+        numbers = []
+        for number, row in enumerate(grid, start=1):
+            own = [cell for cell in row if cell is not None]
+            numbers.append(len(lines) + 1 if own else None)
+            if own:
+                lines.append(rows_to_text([own]))
+                where.append(f"table {tables}, row {number}")
+        grids.append(GridTable(tuple(map(tuple, grid)), tuple(numbers)))
     return Document(
         text="\n".join(lines), format="docx", extractor=f"docx (python-docx {docx.__version__})",
-        locations=tuple(where), details={"paragraphs": paragraphs, "tables": tables},
+        locations=tuple(where), details={"paragraphs": paragraphs, "tables": tables}, grids=tuple(grids),
     )
 
 
@@ -73,24 +78,28 @@ def _refuse_zip_bomb(path: Path, data: bytes) -> None:
 
 
 def _blocks(parent, document):
-    """Paragraphs and tables directly in ``parent``, also inside content controls."""
+    """Paragraphs and tables directly in ``parent``, also inside content controls; a
+    table that holds tables is a frame for layout: its cells' contents instead."""
     for child in parent.iterchildren():
         if child.tag == qn("w:p"):
             yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl") and child.find(".//" + qn("w:tbl")) is not None:
+            for cell in child.iterfind(f"{qn('w:tr')}/{qn('w:tc')}"):
+                yield from _blocks(cell, document)
         elif child.tag == qn("w:tbl"):
             yield Table(child, document)
         elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
             yield from _blocks(child, document)
 
 
-def _rows(table: Table) -> list[list[str]]:
-    """Each row's cells, a merged cell only in the first row and column it covers."""
+def _grid(table: Table) -> list[list[str | None]]:
+    """Full-width rows: a merged cell's text in the first row and column it covers,
+    ``None`` over the rest of it."""
     seen, rows = set(), []
     for row in table.rows:
         cells = []
         for cell in row.cells:
-            if cell._tc not in seen:
-                seen.add(cell._tc)
-                cells.append(cell.text)
+            cells.append(None if cell._tc in seen else cell.text)
+            seen.add(cell._tc)
         rows.append(cells)
     return rows

@@ -24,3 +24,31 @@ def rows_to_text(rows: list[list[str]]) -> str:
 def _cell(text: str) -> str:
     text = " ".join(text.split())
     return text or BLANK_CELL
+
+
+MAX_SPAN = 64  # a cell spanning more rows or columns than this is taken to span this many (hostile markup)
+
+
+def place(rows: list[list[tuple[str, int, int]]]) -> list[list[str | None]]:
+    """Cells given as (text, rowspan, colspan), row by row as markup lists them, laid
+    out full width as a browser does: each cell's text where it starts, ``None``
+    over the rest of its span, "" where no cell stands.
+
+    >>> place([[("组", 2, 1), ("a", 1, 2)], [("b", 1, 1), ("c", 1, 1)]])
+    [['组', 'a', None], [None, 'b', 'c']]
+    """
+    taken: dict[tuple[int, int], str | None] = {}
+    for r, row in enumerate(rows):
+        column = 0
+        for text, rowspan, colspan in row:
+            while (r, column) in taken:
+                column += 1
+            rowspan = max(1, min(rowspan, MAX_SPAN, len(rows) - r))
+            colspan = max(1, min(colspan, MAX_SPAN))
+            for i in range(rowspan):
+                for j in range(colspan):
+                    taken[(r + i, column + j)] = None
+            taken[(r, column)] = text
+            column += colspan
+    width = max((c + 1 for _, c in taken), default=0)
+    return [[taken.get((r, c), "") for c in range(width)] for r in range(len(rows))]

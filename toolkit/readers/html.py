@@ -22,8 +22,8 @@ import lxml.etree
 import lxml.html
 
 from toolkit.errors import EmptyFile
-from toolkit.readers import Document, text
-from toolkit.readers.grid import rows_to_text
+from toolkit.readers import Document, GridTable, text
+from toolkit.readers.grid import place, rows_to_text
 
 _DECLARED = re.compile(rb"""(?:<meta[^>]*?charset|<\?xml[^>]*?encoding)\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 _PRESCAN_BYTES = 8192
@@ -64,6 +64,7 @@ def read(path: Path, data: bytes) -> Document:
     return Document(
         text="\n".join(lines.text), format="html", extractor=f"html (lxml {lxml.__version__})",
         encoding=encoding, locations=tuple(lines.where), details={"tables": lines.tables},
+        grids=tuple(lines.grids),
     )
 
 
@@ -94,6 +95,7 @@ class _Lines:
         self.text: list[str] = []
         self.where: list[str] = []
         self.tables = 0
+        self.grids: list[GridTable] = []
         self._pending: list[str] = []
 
     def add(self, fragment: str | None) -> None:
@@ -107,13 +109,17 @@ class _Lines:
             self.text.append(line)
             self.where.append(where)
 
-    def table(self, rows: list[list[str]]) -> None:
+    def table(self, rows: list[list[tuple[str, int, int]]]) -> None:
+        """A data table: one line per row (its own cells), and the table as a grid."""
         self.end()
         self.tables += 1
+        numbers = []
         for number, row in enumerate(rows, start=1):
+            numbers.append(len(self.text) + 1 if row else None)
             if row:
-                self.text.append(rows_to_text([row]))
+                self.text.append(rows_to_text([[text for text, _, _ in row]]))
                 self.where.append(f"table {self.tables}, row {number}")
+        self.grids.append(GridTable(tuple(map(tuple, place(rows))), tuple(numbers)))
 
 
 def _walk(element, lines: _Lines) -> None:
@@ -121,7 +127,8 @@ def _walk(element, lines: _Lines) -> None:
     if element.tag == "table" and not element.xpath(".//table"):
         if element.find("caption") is not None:
             _walk(element.find("caption"), lines)
-        lines.table([[_cell_text(cell) for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")])
+        lines.table([[(_cell_text(cell), _span(cell, "rowspan"), _span(cell, "colspan"))
+                      for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")])
         return
     block = element.tag in BLOCK_TAGS
     if block:
@@ -140,6 +147,12 @@ def _cell_text(cell) -> str:
     lines = _Lines()
     _walk(cell, lines)
     return " ".join(lines.text)
+
+
+def _span(cell, attribute: str) -> int:
+    """A cell's rowspan or colspan as the browser reads it (1 when absent or not a number)."""
+    digits = re.match(r"\s*(\d+)", cell.get(attribute) or "")
+    return int(digits.group(1)) if digits and int(digits.group(1)) > 0 else 1
 
 
 def _skipped(element) -> bool:

@@ -6,7 +6,8 @@ vertical strokes (OpenCV), each cell a region they enclose, so merged cells stay
 one cell. An OCR box goes to the cell holding its centre; other boxes make the
 prose lines. A multi-frame image (TIFF) is one page per frame; a long image
 (pages stacked, as reports circulate on social media) is one tall page, read a
-page-high piece at a time.
+page-high piece at a time. A page fed askew (a few degrees either way) is
+first turned level (``deskewed``): ``details["deskew_degrees"]`` says by how much.
 
 A table cell without Chinese text is a value cell: its ink is read again with
 the recogniser restricted to the characters of numbers and blank markers
@@ -30,7 +31,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from toolkit.errors import DamagedFile
+from toolkit.errors import DamagedFile, ImageTooLarge
 from toolkit.readers import Document
 from toolkit.readers.grid import UNREADABLE_CELL
 from toolkit.readers.pages import Grid, Line, to_document
@@ -42,6 +43,10 @@ MAX_WIDTH = 1300  # wider images are scaled down first (pixels): about 150 dpi f
 INK_SHARE = 0.004  # a cell interior darker than this share holds something
 BATCH = 16  # value cells recognised together
 DETECTION_SIDE = 1280  # text is found on pieces scaled to at most this many pixels
+SKEW_LIMIT = 4.0  # degrees searched either way for the angle a page was fed askew
+SKEW_STEP = 0.1
+MIN_SKEW = 0.15  # pages askew by less are read as they are (degrees)
+SKEW_WIDTH = 640  # the angle is searched on the ink scaled to this width (pixels)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _VALUE = re.compile(r"^(?:[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-—/]{1,2}|无)$")
 
@@ -50,10 +55,13 @@ def read(path: Path, data: bytes) -> Document:
     """Read an image file: every frame is a page."""
     try:
         frames = [frame.convert("L") for frame in ImageSequence.Iterator(Image.open(io.BytesIO(data)))]
+    except Image.DecompressionBombError as error:
+        raise ImageTooLarge(path, f"the image is too large to decode ({error})") from error
     except (UnidentifiedImageError, OSError) as error:
         raise DamagedFile(path, f"the image cannot be decoded ({error})") from error
-    blocks = [block for number, frame in enumerate(frames, start=1) for block in page_blocks(np.asarray(frame), number)]
-    return to_document(blocks, format="image", extractor=engine_name(), details={"pages": len(frames), **_details()})
+    blocks, found = read_pages((number, np.asarray(frame)) for number, frame in enumerate(frames, start=1))
+    return to_document(blocks, format="image", extractor=engine_name(),
+                       details={"pages": len(frames), **_details(), **found})
 
 
 def read_pdf_pages(data: bytes, numbers: list[int]) -> tuple[list, dict]:
@@ -61,20 +69,64 @@ def read_pdf_pages(data: bytes, numbers: list[int]) -> tuple[list, dict]:
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
-    blocks = []
-    for number in numbers:
-        image = document[number - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil().convert("L")
-        blocks += page_blocks(np.asarray(image), number)
+    rendered = ((n, np.asarray(document[n - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil().convert("L")))
+                for n in numbers)
+    blocks, found = read_pages(rendered)
     document.close()
-    return blocks, {**_details(), "ocr_pages": numbers}
+    return blocks, {**_details(), "ocr_pages": numbers, **found}
+
+
+def read_pages(pages) -> tuple[list, dict]:
+    """Blocks of (page number, grey uint8 image) pairs, each page scaled to at most
+    ``MAX_WIDTH`` and turned level first, and the angle each page was turned by."""
+    blocks, angles = [], []
+    for number, gray in pages:
+        if gray.shape[1] > MAX_WIDTH:
+            height = max(1, round(gray.shape[0] * MAX_WIDTH / gray.shape[1]))
+            gray = cv2.resize(gray, (MAX_WIDTH, height), interpolation=cv2.INTER_AREA)
+        gray, angle = deskewed(gray)
+        blocks += page_blocks(gray, number)
+        angles.append(angle)
+    return blocks, {"deskew_degrees": angles}
+
+
+def deskewed(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """The page turned level (white where the turn uncovers the canvas), and by
+    how many degrees it was askew (counter-clockwise; 0.0 when left as it is)."""
+    angle = skew_degrees(_ink(gray))
+    if abs(angle) <= MIN_SKEW:
+        return gray, 0.0
+    height, width = gray.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
+    cos, sin = abs(turn[0, 0]), abs(turn[0, 1])
+    size = (round(height * sin + width * cos), round(height * cos + width * sin))
+    turn[:, 2] += ((size[0] - width) / 2, (size[1] - height) / 2)
+    return cv2.warpAffine(gray, turn, size, flags=cv2.INTER_LINEAR, borderValue=255), angle
+
+
+def skew_degrees(ink: np.ndarray) -> float:
+    """The angle (degrees, counter-clockwise, within ``SKEW_LIMIT``) under which the
+    rules and text lines are level: the one whose ink profile along the rows is
+    sharpest, searched in ``SKEW_STEP`` steps on the ink scaled down."""
+    scale = min(1.0, SKEW_WIDTH / ink.shape[1])
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
+    ys, xs = np.nonzero(small)
+    if ys.size < 2 * small.shape[1]:  # about two lines of ink: nothing to level
+        return 0.0
+    weights = small[ys, xs].astype(np.float64)
+    xs = xs - small.shape[1] / 2
+    angles = np.arange(-SKEW_LIMIT, SKEW_LIMIT + SKEW_STEP / 2, SKEW_STEP)
+    sharpness = []
+    for angle in angles:
+        rows = np.round(ys + xs * np.tan(np.radians(angle)))
+        profile = np.bincount((rows - rows.min()).astype(np.int64), weights=weights)
+        sharpness.append(profile @ profile)
+    return round(float(angles[int(np.argmax(sharpness))]), 1)
 
 
 def page_blocks(gray: np.ndarray, page: int) -> list:
-    """One page image (grey, uint8) to prose lines and table grids."""
-    if gray.shape[1] > MAX_WIDTH:
-        height = round(gray.shape[0] * MAX_WIDTH / gray.shape[1])
-        gray = cv2.resize(gray, (MAX_WIDTH, height), interpolation=cv2.INTER_AREA)
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    """One upright page image (grey, uint8) to prose lines and table grids."""
+    ink = _ink(gray)
     boxes = _ocr(gray, ink)
     text_height = median([b[3] - b[1] for b in boxes]) if boxes else 20
     blocks, used = [], set()
@@ -83,6 +135,10 @@ def page_blocks(gray: np.ndarray, page: int) -> list:
         blocks.append(grid)
         used |= inside
     return blocks + _lines(page, [b for i, b in enumerate(boxes) if i not in used])
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
 
 
 def _ocr(gray: np.ndarray, ink: np.ndarray) -> list[tuple]:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import fmean, median
 
-from toolkit.readers import Document
+from toolkit.readers import Document, GridTable
 from toolkit.readers.grid import rows_to_text
 
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–\s]*$")
@@ -62,7 +62,7 @@ def to_document(blocks: list, *, format: str, extractor: str, details: dict | No
     printed cells of the row, its label included)."""
     blocks = _titles_joined(_without_page_numbers(sorted(blocks, key=lambda b: (b.page, b.top))))
     continued = _continued(blocks)
-    lines, where, confidence, tables, doubts = [], [], [], [], []
+    lines, where, confidence, tables, doubts, grids = [], [], [], [], [], []
     for block in blocks:
         if isinstance(block, Line):
             lines.append(block.text)
@@ -76,8 +76,10 @@ def to_document(blocks: list, *, format: str, extractor: str, details: dict | No
         else:
             tables.append({"table": len(tables) + 1, "pages": [block.page], "rows": 0, "engine": block.engine})
         number = tables[-1]["table"]
+        numbers = []
         for i, row in enumerate(block.rows):
             kept = [j for j, cell in enumerate(row) if cell is not None]
+            numbers.append(len(lines) + 1 if kept else None)
             if not kept:
                 continue
             at = f"page {block.page}, table {number}, row {first_row + i + 1}"
@@ -87,11 +89,12 @@ def to_document(blocks: list, *, format: str, extractor: str, details: dict | No
             doubts += [{"at": at, "cell": kept.index(j) + 1, "read": text, "confidence": round(score, 3)}
                        for r, j, text, score in block.doubts if r == i]
         tables[-1]["rows"] += len(block.rows)
+        grids.append(GridTable(tuple(map(tuple, block.rows)), tuple(numbers)))
     details = {**(details or {}), "tables": tables}
     if any(c is not None for c in confidence):
         details.update(_confidence_details(confidence, doubts))
     return Document(text="\n".join(lines), format=format, extractor=extractor,
-                    locations=tuple(where), details=details)
+                    locations=tuple(where), details=details, grids=tuple(grids))
 
 
 def _without_page_numbers(blocks: list) -> list:

@@ -204,7 +204,9 @@ def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Documen
             where[start - 1:stop - 1] = [f"{at} ({best})" for at in other.locations[new_start - 1:new_stop - 1]]
     details = {**base.details, "sections": sections}
     extractor = " + ".join(sorted({base.extractor} | {documents[s["engine"]].extractor for s in sections.values()}))
-    return Document(text="\n".join(lines), format="pdf", extractor=extractor, locations=tuple(where), details=details)
+    replaced = any(s["engine"] != "pdfplumber" for s in sections.values())  # pdfplumber's grids no longer match the text
+    return Document(text="\n".join(lines), format="pdf", extractor=extractor, locations=tuple(where), details=details,
+                    grids=() if replaced else base.grids)
 
 
 def _why(best: str, judged: dict) -> str:

@@ -6,10 +6,11 @@ GBK and GB2312); refuses binary data with a clear message.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from toolkit.errors import EmptyFile, NotText
-from toolkit.readers import Document
+from toolkit.readers import Document, GridTable
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _FALLBACKS = ("utf-8", "gb18030")
@@ -18,7 +19,32 @@ _MAX_CONTROL_SHARE = 0.01
 
 def read(path: Path, data: bytes) -> Document:
     text, encoding = decode(path, data)
-    return Document(text=text, format="text", extractor="text", encoding=encoding)
+    return Document(text=text, format="text", extractor="text", encoding=encoding, grids=pipe_tables(text))
+
+
+_PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_RULE_ROW = re.compile(r"^[\s|:\-]+$")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+
+
+def pipe_tables(text: str) -> tuple[GridTable, ...]:
+    """Markdown pipe tables (``| a | b |`` lines, as converters write them) as grids;
+    the ``|---|`` rule is not a row, ``<br>`` inside a cell is a space.
+
+    >>> pipe_tables("| 行政复议 | 3 |\\n|---|---|\\n| a | |").__getitem__(0).rows
+    (('行政复议', '3'), ('a', ''))
+    """
+    tables, rows, lines = [], [], []
+    for number, line in enumerate(text.splitlines() + [""], start=1):
+        match = _PIPE_ROW.match(line)
+        if match and not _RULE_ROW.match(line):
+            rows.append([" ".join(_BREAK.sub(" ", cell).split()) for cell in match.group(1).split("|")])
+            lines.append(number)
+        elif not match and rows:
+            width = max(map(len, rows))
+            tables.append(GridTable(tuple(tuple(row + [""] * (width - len(row))) for row in rows), tuple(lines)))
+            rows, lines = [], []
+    return tuple(tables)
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
