@@ -18,14 +18,17 @@ from toolkit import __version__, codebook
 from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
 from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS
 from toolkit.collect import source_of
-from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesMissing
+from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesAreImages, TablesMissing
 from toolkit.fees import processing_fee_yuan
+from toolkit.grid_tables import read_grids
 from toolkit.header import find_agency_and_year
 from toolkit.locality import Locality, locate
 from toolkit.normalize import CompactText
 from toolkit.readers import read_document
+from toolkit.readers.pictures import tables_are_images
 from toolkit.readers.text import layout
 from toolkit.sections import find_sections
+from toolkit.source_check import source_findings
 from toolkit.tables import TableRead, read_tables
 
 RECORD_KEYS = (
@@ -91,12 +94,15 @@ def read_report(path: str | Path) -> Report:
         raise PreNationalFormat(path, f"the statistics table is in the pre-2019 format (it prints {'、'.join(old)}), "
                                       "not the national template of 国办公开办函〔2019〕60号 or 〔2021〕30号: no record is made")
     spans = find_sections(ct.text)
-    tables = read_tables(ct, spans)
+    agency, year, agency_from = find_agency_and_year(document.text)
+    grid_tables, other_tables = read_grids(document.grids, document.text).own(year)
+    tables, readings = choose_readings(grid_tables, read_tables(ct, spans))
     if not any(_has_numbers(table.values) for table in tables.values()):
+        if why := tables_are_images(document):
+            raise TablesAreImages(path, why)
         found = ", ".join(sorted(spans)) or "no section headings"
         raise TablesMissing(path, f"no statistical table could be read (sections 二, 三, 四); found: {found}")
 
-    agency, year, agency_from = find_agency_and_year(document.text)
     located = locate(agency, document.text, year) if agency else Locality()
     fee, fee_sentence = processing_fee_yuan(ct.source_slice(*spans["section6"])) if "section6" in spans else (None, None)
     record = dict.fromkeys(RECORD_KEYS)
@@ -122,16 +128,20 @@ def read_report(path: str | Path) -> Report:
             "township": located.township, "evidence": list(located.evidence),
             "candidates": [str(candidate) for candidate in located.candidates],
         },
-        "tables": {section: _where(table, document) for section, table in tables.items()},
+        "tables": {section: {**_where(table, document), **readings[section]} for section, table in tables.items()},
+        "other_tables": other_tables,
         "processing_fee_from": fee_sentence,
         "reader": document.details,
     }
     provenance["source"] = source_of(path, provenance["sha256"])  # url, final_url, fetched_at from MANIFEST.csv
-    notes = [note for table in tables.values() for note in table.notes]
+    notes = list(document.details.get("notes", [])) + [note for table in tables.values() for note in table.notes]
+    notes += [reading["why"] for reading in readings.values() if reading.get("why")]
     notes += [f"{section}: no table found (no heading, or no column headings under it)"
               for section in ("section2", "section3", "section4") if section not in tables]
     if agency is None or year is None:
         notes.append("agency or year not found in the title, preamble or body")
+    provenance["source_check"] = source_findings({**record, "provenance": provenance}, ct.source)
+    notes += [f"source check: {finding['message']}" for finding in provenance["source_check"]]
     checks = (section3_failures(record["section3"], _unread_cells(tables.get("section3"), range(len(SECTION3_COLUMNS))))
               + section4_failures(record["section4"], _unread_cells(tables.get("section4"), SECTION4_COLUMNS)))
     unresolved = [u for table in tables.values() for u in table.unresolved]
@@ -163,7 +173,58 @@ def _where(table: TableRead, document) -> dict:
         "unread": table.unread,
         "unread_cells": table.unread_cells,
         "read_at": {name: document.location(line) for name, line in table.rows_at.items()},
+        "labels": table.labels,
     }
+
+
+def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> tuple[dict, dict]:
+    """Per section, the grid reading (the table's own rows and columns) or the text
+    reading, and why. The grid reading is kept, unless it fails an identity that the
+    text reading satisfies, or the text reading, satisfying every identity, agrees
+    with it on every number it read and reads cells it left null. A reading that
+    fails an identity is never repaired."""
+    tables, readings = {}, {}
+    for section in sorted(set(grid) | set(text)):
+        if section not in grid or section not in text:
+            tables[section] = grid.get(section) or text[section]
+            readings[section] = {"reader": tables[section].reader}
+            continue
+        failed = {"grid": len(_failures(section, grid[section])), "text": len(_failures(section, text[section]))}
+        why = None
+        if failed["grid"] and not failed["text"] and text[section].values != grid[section].values:
+            why = f"its grid reading fails {failed['grid']} identities that the text reading satisfies"
+        elif not failed["text"] and _fills(text[section].values, grid[section].values):
+            why = "the text reading agrees with the grid reading on every number it read, and reads the cells it left null"
+        tables[section] = text[section] if why else grid[section]
+        readings[section] = {"reader": "text" if why else "grid", "identities_failed": failed}
+        if why:
+            readings[section]["why"] = f"{section}: {why}: the text reading is kept (grid reading: {grid[section].values})"
+    return tables, readings
+
+
+def _fills(text, grid) -> bool:
+    """Whether ``text`` has every number of ``grid`` and numbers where ``grid`` has none."""
+    pairs = list(_cell_pairs(text, grid))
+    return all(g is None or g == t for t, g in pairs) and any(g is None and t is not None for t, g in pairs)
+
+
+def _cell_pairs(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a.keys() | b.keys():
+            yield from _cell_pairs(a.get(key), b.get(key))
+    elif isinstance(a, list) and isinstance(b, list):
+        for x, y in zip(a, b):
+            yield from _cell_pairs(x, y)
+    else:
+        yield a, b
+
+
+def _failures(section: str, table: TableRead) -> list[Finding]:
+    if section == "section3":
+        return section3_failures(table.values, _unread_cells(table, range(len(SECTION3_COLUMNS))))
+    if section == "section4":
+        return section4_failures(table.values, _unread_cells(table, SECTION4_COLUMNS))
+    return []
 
 
 def _pre_2019_labels(text: str) -> list[str]:

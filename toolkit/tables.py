@@ -30,6 +30,8 @@ class TableRead:
     unread_cells: dict[str, list[int]] = field(default_factory=dict)  # row -> cells read without confidence
     notes: list[str] = field(default_factory=list)
     unresolved: list[dict] = field(default_factory=list)
+    labels: dict[str, dict] = field(default_factory=dict)  # row -> label as printed and how it was matched
+    reader: str = "text"  # "text" (labels in the lifted text) or "grid" (the table's own grid)
 
     @property
     def lines(self) -> tuple[int, int] | None:

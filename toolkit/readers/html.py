@@ -2,10 +2,13 @@
 
 Decoding follows the page: a BOM, else its ``<meta charset>`` (or http-equiv
 content type), else UTF-8, then GB18030. Scripts, styles, form controls, hidden
-elements and site navigation are skipped. A table holding no other table is a
-data table: each ``<td>``/``<th>`` is one cell, merged cells are not expanded
-(``grid.rows_to_text``). The page ``<title>`` comes first: it usually names the
-agency and year. Nothing is fetched and no script is run.
+elements and site navigation are skipped. A table holding no other table (nor
+only one cell of several lines) is a data table: each ``<td>``/``<th>`` is one
+cell, merged cells are not expanded (``grid.rows_to_text``); any other table is a
+frame for layout, read as text. A picture given in the page (``data:`` URI) is
+read by OCR where it stands (``pictures``; within a data table, after it); a
+linked one is listed, not fetched. The page ``<title>`` comes first: it usually
+names the agency and year. Nothing is fetched and no script is run.
 
 >>> page = "<p>一、总体情况</p><table><tr><td rowspan=2>行政复议</td><td>3</td><td></td></tr></table>"
 >>> read(Path("a.html"), page.encode()).text
@@ -16,6 +19,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import lxml
 import lxml.etree
@@ -24,6 +28,7 @@ import lxml.html
 from toolkit.errors import EmptyFile
 from toolkit.readers import Document, GridTable, text
 from toolkit.readers.grid import place, rows_to_text
+from toolkit.readers.pictures import MIN_SIDE, Pictures, data_uri, splice
 
 _DECLARED = re.compile(rb"""(?:<meta[^>]*?charset|<\?xml[^>]*?encoding)\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 _PRESCAN_BYTES = 8192
@@ -46,6 +51,11 @@ BLOCK_TAGS = {
     "th", "thead", "tr", "ul",
 }
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+IMAGE_SOURCES = ("data-src", "data-original", "src")  # lazy-loading pages keep the picture in data-*
+# a linked picture whose path names it so is site furniture ("/images/20200907-wz-banner.png"), not content
+_FURNITURE = re.compile(r"(?<![a-z])(?:banner|logo|icon|btn|button|bg|ewm|qrcode|spacer)(?![a-z])", re.I)
+_PIXELS = re.compile(r"^\s*(\d+)\s*(?:px)?\s*$")
+_STYLE_SIDE = re.compile(r"(?<![-\w])(width|height)\s*:\s*(\d+)\s*px", re.I)
 
 
 def read(path: Path, data: bytes) -> Document:
@@ -54,7 +64,7 @@ def read(path: Path, data: bytes) -> Document:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", page))
     except lxml.etree.ParserError as error:
         raise EmptyFile(path, f"the page holds no HTML elements ({error})") from error
-    lines = _Lines()
+    lines = _Lines(Pictures())
     title = root.findtext("head/title")
     if title:
         lines.add(title)
@@ -63,7 +73,7 @@ def read(path: Path, data: bytes) -> Document:
     lines.end()
     return Document(
         text="\n".join(lines.text), format="html", extractor=f"html (lxml {lxml.__version__})",
-        encoding=encoding, locations=tuple(lines.where), details={"tables": lines.tables},
+        encoding=encoding, locations=tuple(lines.where), details={"tables": lines.tables, **lines.pictures.details()},
         grids=tuple(lines.grids),
     )
 
@@ -89,13 +99,16 @@ def _declared_encoding(data: bytes) -> str | None:
 
 
 class _Lines:
-    """Text lines being collected, and where in the page each was read."""
+    """Text lines being collected, and where in the page each was read; ``pictures``
+    reads the page's pictures (``None`` within a table cell: read after the table)."""
 
-    def __init__(self):
+    def __init__(self, pictures: Pictures | None = None):
         self.text: list[str] = []
         self.where: list[str] = []
         self.tables = 0
         self.grids: list[GridTable] = []
+        self.pictures = pictures
+        self._images = 0
         self._pending: list[str] = []
 
     def add(self, fragment: str | None) -> None:
@@ -121,14 +134,36 @@ class _Lines:
                 self.where.append(f"table {self.tables}, row {number}")
         self.grids.append(GridTable(tuple(map(tuple, place(rows))), tuple(numbers)))
 
+    def picture(self, image) -> None:
+        """An ``<img>``: a ``data:`` picture read where it stands, a linked one listed; one
+        declared smaller than an icon's ``MIN_SIDE``, or a linked logo or banner, passed over."""
+        if self.pictures is None:
+            return
+        self._images += 1  # the name counts every visible <img>, so that it can be found in the page
+        source = next((image.get(name).strip() for name in IMAGE_SOURCES if (image.get(name) or "").strip()), "")
+        data = data_uri(source)
+        if not source or _declared_side(image) < MIN_SIDE or (data is None and _FURNITURE.search(urlsplit(source).path)):
+            return
+        name = f"img {self._images}" + (f" ({source[:200]})" if data is None else "")
+        read = self.pictures.read(name, data, "external image, not fetched")
+        if read is not None:
+            self.end()
+            splice(read, self.text, self.where, self.grids)
+
 
 def _walk(element, lines: _Lines) -> None:
     """Append the visible text under ``element`` (not its tail) to ``lines``."""
-    if element.tag == "table" and not element.xpath(".//table"):
+    if element.tag == "img":
+        lines.picture(element)
+        return
+    if element.tag == "table" and not _is_frame(element):
         if element.find("caption") is not None:
             _walk(element.find("caption"), lines)
         lines.table([[(_cell_text(cell), _span(cell, "rowspan"), _span(cell, "colspan"))
                       for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")])
+        for image in element.xpath(".//td//img | .//th//img"):
+            if not _skipped(image) and not any(map(_skipped, image.iterancestors())):
+                lines.picture(image)
         return
     block = element.tag in BLOCK_TAGS
     if block:
@@ -142,11 +177,32 @@ def _walk(element, lines: _Lines) -> None:
         lines.end()
 
 
+def _is_frame(table) -> bool:
+    """A table that holds tables, or whose only cell holds several lines, lays out the page."""
+    if table.xpath(".//table"):
+        return True
+    cells = table.xpath(".//td | .//th")
+    return len(cells) == 1 and len(_cell_lines(cells[0])) > 1
+
+
+def _declared_side(image) -> float:
+    """The smaller of an ``<img>``'s declared width and height in pixels (attributes or
+    style), infinite when neither is declared."""
+    sides = [int(m.group(1)) for m in (_PIXELS.match(image.get(name) or "") for name in ("width", "height")) if m]
+    sides += [int(m.group(2)) for m in _STYLE_SIDE.finditer(image.get("style") or "")]
+    return min(sides, default=float("inf"))
+
+
 def _cell_text(cell) -> str:
     """A cell's text on one line (a cell is never navigation, whatever its class)."""
+    return " ".join(_cell_lines(cell))
+
+
+def _cell_lines(cell) -> list[str]:
     lines = _Lines()
     _walk(cell, lines)
-    return " ".join(lines.text)
+    lines.end()
+    return lines.text
 
 
 def _span(cell, attribute: str) -> int:

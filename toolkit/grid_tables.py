@@ -1,0 +1,661 @@
+"""Tables that arrive as grids (HTML, DOCX, PDF, OCR, markdown pipe tables) mapped
+to codebook names by their own structure.
+
+A table is recognised by what it prints, wherever it sits: rows that print section
+三's column headings (自然人, 商业企业 …) open a section 三 table, and so on for 二
+and 四. Each value cell belongs to the heading printed above the column where it
+starts; a merged cell's continuation holds nothing, so a label spanning two columns
+shifts nothing. Rows are found by their labels in printed order, tolerant of
+misprints (``toolkit.labels``), their group (（三）不予公开) read from the row itself
+or from the rows before it.
+
+Heading rows printed again after a page break are skipped; a table continued in the
+next grid (续表, a page break) goes on; a second table of the same section (a
+subordinate unit's, another year's) is read on its own and listed, never mixed in.
+A section 三 row whose cells do not sit under the headings is read in printed order
+only where its own total confirms that reading; otherwise it is left null, with a
+note. A table whose column headings cannot be found is left to the text path.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from toolkit import codebook
+from toolkit.cells import BLANK_MARKERS, parse_number
+from toolkit.labels import Candidate, match_label, number_of
+from toolkit.normalize import compact_label
+from toolkit.readers import GridTable
+from toolkit.readers.grid import BLANK_CELL, UNREADABLE_CELL
+from toolkit.tables import TableRead
+
+SECTION3_GROUP_HEADINGS = ("申请人情况", "法人或其他组织")
+SECTION4_GROUP_HEADINGS = ("行政诉讼",)
+GROUP_HEADINGS = SECTION3_GROUP_HEADINGS + SECTION4_GROUP_HEADINGS  # headings over columns, never columns
+EXTRA_COLUMNS = ("备注", "说明")  # printed beside the template's columns; never values
+UNITS = ("元", "件", "项", "个", "条", "次")  # a unit printed after a count, or after an amount as printed
+_SPACED_DIGITS = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$|^\d(?: \d)+$")
+MIN_CONTAINED = 3  # a shorter spelling (其他, 总计) names a heading only when it is the whole heading
+
+
+# --- one cell --------------------------------------------------------------------
+
+class NotAValue(ValueError):
+    """A value cell holding something other than a number or a blank mark."""
+
+
+def cell_value(text: str | None) -> int | float | None:
+    """One value cell as printed: its number, ``None`` for an empty or blank-marked cell.
+
+    >>> [cell_value(t) for t in ("12", "1,200", "13 290", "１２", "", "—", "无", "251000元")]
+    [12, 1200, 13290, 12, None, None, None, 251000]
+    """
+    text = _number_text(text)
+    if text in ("", BLANK_CELL) or text in BLANK_MARKERS:
+        return None
+    if text == UNREADABLE_CELL:
+        raise NotAValue("not read with confidence (OCR)")
+    unit = next((u for u in UNITS if text.endswith(u) and text[:-len(u)][-1:].isdigit()), "")
+    try:
+        return parse_number(text[:len(text) - len(unit)])
+    except ValueError:
+        raise NotAValue(f"not a number: {text!r}") from None
+
+
+def _number_text(text: str | None) -> str:
+    """NFKC, outer white space gone, digits spaced apart inside the cell ("13 290") joined."""
+    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    return text.replace(" ", "") if _SPACED_DIGITS.match(text) else text
+
+
+def _number(text: str | None) -> int | float | None:
+    """The cell's number, ``None`` for anything else."""
+    try:
+        return cell_value(text)
+    except NotAValue:
+        return None
+
+
+def _is_value(text: str | None) -> bool:
+    """A cell that states a number or a blank mark (not an empty cell, not words)."""
+    return text is not None and (_number(text) is not None or _number_text(text) in BLANK_MARKERS)
+
+
+def _has_number(row) -> bool:
+    return any(_number(cell) is not None for cell in row)
+
+
+# --- columns from heading rows ----------------------------------------------------
+
+def _spellings(section: str, kind: str) -> dict[str, tuple[str, ...]]:
+    names = dict.fromkeys(row["name"] for row in codebook.fields(section, kind))
+    return {name: codebook.labels(section, name) for name in names}
+
+
+def heading_name(text: str, spellings: dict[str, tuple[str, ...]]) -> str | None:
+    """The codebook name a heading cell prints: exactly, contained, or clearly similar."""
+    heading = compact_label(text).replace("其它", "其他")
+    if not heading:
+        return None
+    exact = [name for name, found in spellings.items() if heading in found]
+    if exact:
+        return exact[0]
+    contained = [(len(s), name) for name, found in spellings.items() for s in found
+                 if len(s) >= MIN_CONTAINED and s in heading or len(heading) >= 4 and heading in s]
+    if contained:
+        return max(contained)[1]
+    match = match_label(heading, [Candidate(name, found) for name, found in spellings.items()])
+    return match.name if match and match.how != "exact" else None
+
+
+def printed_headings(heading_rows: list, width: int) -> dict[int, tuple[int, str]]:
+    """Column -> (heading row, text) of the heading printed lowest above it."""
+    found = {}
+    for column in range(width):
+        for r in range(len(heading_rows) - 1, -1, -1):
+            row = heading_rows[r]
+            if column < len(row) and row[column] is not None and compact_label(row[column]):
+                found[column] = (r, row[column])
+                break
+    return found
+
+
+def unheaded(heading_rows: list, width: int, printed: dict) -> set[int]:
+    """Columns whose heading cells are all printed empty (not merged into a neighbour)."""
+    return {c for c in range(width) if c not in printed and all(c < len(r) and r[c] == "" for r in heading_rows)}
+
+
+def covering(row, column: int) -> str | None:
+    """The heading over ``column`` in a heading row: its own, or the nearest printed
+    heading to its left when its cell is a merged continuation or empty (converters
+    print merged cells as empty ones)."""
+    for c in range(min(column, len(row) - 1), -1, -1):
+        if row[c] is not None and compact_label(row[c]):
+            return row[c]
+    return None
+
+
+@dataclass
+class Columns:
+    """Where each codebook column stands in a grid, from the table's heading rows."""
+
+    at: dict  # name -> grid column
+    starts: list[int]  # the column of every printed heading
+    extras: set[int] = field(default_factory=set)
+
+    @property
+    def first(self) -> int:
+        return min(self.at.values())
+
+    def cells(self, row) -> tuple[dict, list[str]]:
+        """The row's cell under each name, and what did not fit. A cell that starts
+        under no heading of its own belongs to the heading it stands under; two
+        printed cells under one heading conflict; a number under a heading that
+        names no codebook column is not used."""
+        under: dict[int, str] = {}
+        problems = []
+        named = set(self.at.values())
+        for c in range(self.first, len(row)):
+            text = row[c]
+            start = max((s for s in self.starts if s <= c), default=None)
+            if text is None or start is None or c in self.extras or start in self.extras or not _number_text(text):
+                continue
+            if start not in named:
+                if _number(text) is not None:
+                    problems.append(f"a number under a heading that is no column of the template ({text!r})")
+            elif start in under:
+                problems.append(f"two cells under one heading ({under[start]!r}, {text!r})")
+            else:
+                under[start] = text
+        return {name: under.get(c) for name, c in self.at.items()}, problems
+
+
+def columns_of(heading_rows: list, width: int, spellings: dict) -> Columns | None:
+    """Where the codebook's columns stand under ``heading_rows``. A column whose
+    heading cells are all printed empty (not merged into a neighbour) has no
+    heading: like a 备注 column, its cells are no values."""
+    printed = printed_headings(heading_rows, width)
+    extras = unheaded(heading_rows, width, printed)
+    printed = {column: found for column, found in printed.items() if compact_label(found[1]) not in GROUP_HEADINGS}
+    at = {}
+    for column, (_, text) in printed.items():
+        name = heading_name(text, spellings)
+        if name and name not in at:
+            at[name] = column
+        elif any(extra in compact_label(text) for extra in EXTRA_COLUMNS):
+            extras.add(column)
+    return Columns(at, sorted(printed | dict.fromkeys(extras)), extras) if at else None
+
+
+# --- which section a heading row opens -------------------------------------------
+
+def _markers() -> dict[str, tuple[str, ...]]:
+    def spelled(section, kind):
+        return tuple(s for found in _spellings(section, kind).values() for s in found)
+    return {
+        "section2": spelled("section2", "column") + codebook.group_labels("section2", "2021"),
+        "section3": tuple(s for s in spelled("section3", "column") if s not in ("其他", "总计"))
+        + SECTION3_GROUP_HEADINGS,
+        "section4": tuple(s for s in spelled("section4", "column") if s != "总计") + spelled("section4", "group")
+        + SECTION4_GROUP_HEADINGS,
+    }
+
+
+MARKERS = _markers()
+MIN_MARKERS = {"section2": 1, "section3": 2, "section4": 2}
+
+
+def heading_section(row) -> str | None:
+    """The section whose heading row this is (no numbers, its headings printed), or ``None``."""
+    if _has_number(row):
+        return None
+    text = "".join(compact_label(c) for c in row if c).replace("其它", "其他")
+    hits = {section: sum(marker in text for marker in found) for section, found in MARKERS.items()}
+    best = max(hits, key=lambda s: (hits[s] >= MIN_MARKERS[s], hits[s]))
+    return best if hits[best] >= MIN_MARKERS[best] else None
+
+
+# --- the tables ------------------------------------------------------------------
+
+class _Table:
+    """One table being read row after row; ``read()`` gives its ``TableRead``."""
+
+    section = ""
+
+    def __init__(self, caption: str):
+        self.caption = caption
+        self.headings: list = []  # the heading rows above the data rows now being read
+        self.seen: set[tuple] = set()
+        self.data_rows = 0
+        self.notes: list[str] = []
+        self.lines: list[int] = []
+        self.unaligned = False
+
+    def heading(self, row, line: int) -> bool:
+        """Take a heading row; ``False`` when it opens a new table instead."""
+        key = tuple(compact_label(c or "") for c in row if c)
+        if self.data_rows and key in self.seen:
+            if self.section != "section2":  # section 二's sub-tables print the same headings by design
+                self.notes.append(f"{self.section}: heading row printed again (line {line}): skipped")
+            return True
+        if self.data_rows and self.complete():
+            return False
+        if self.headings_closed:
+            self.headings = []
+        self.headings_closed = False
+        self.headings.append(row)
+        self.seen.add(key)
+        return True
+
+    headings_closed = False
+
+    def data(self, row, line: int) -> None:
+        if self.unaligned:
+            return
+        self.headings_closed = True
+        self.data_rows += 1
+        self.lines.append(line)
+        self.row(row, line)
+
+    def row(self, row, line: int) -> None:
+        raise NotImplementedError
+
+    def complete(self) -> bool:
+        raise NotImplementedError
+
+    def has_values(self) -> bool:
+        raise NotImplementedError
+
+    def listing(self) -> dict:
+        """How the table is listed when it is not the record's."""
+        return {"section": self.section, "caption": self.caption,
+                "lines": [min(self.lines), max(self.lines)] if self.lines else None}
+
+
+class _RowsTable(_Table):
+    """A table of labelled rows (sections 二 and 三)."""
+
+    spellings: dict = {}
+
+    def __init__(self, caption: str):
+        super().__init__(caption)
+        self.candidates = self._candidates()
+        self.cursor = 0
+        self.found: dict[str, object] = {}
+        self.at: dict[str, int] = {}
+        self.labels: dict[str, dict] = {}
+        self.unread_cells: dict[str, list[int]] = {}
+        self.group_number = ""
+        self.pending: str = ""  # a label printed on a row of its own, before its numbers
+        self.columns: Columns | None = None
+        self.last_empty: str | None = None  # the row just read, when its cells were all empty
+        self.wrapped: list[str] = []  # rows whose numbers are printed on the row after their label
+
+    def _candidates(self) -> list[Candidate]:
+        raise NotImplementedError
+
+    def row(self, row, line: int) -> None:
+        if self.headings:
+            self.columns = columns_of(self.headings, len(row), self.spellings) or self.columns
+            self.headings = [] if self.columns else self.headings
+        if not self.aligned():
+            self.unaligned = True
+            self.notes.append(f"{self.section}: the table's column headings were not found (line {line})")
+            return
+        labels = [compact_label(c) for c in row[:self.columns.first] if c is not None and compact_label(c)]
+        numbers = _has_number(row[self.columns.first:])
+        self._take_group(labels)
+        leaf = labels[-1] if labels else ""
+        match = self._match(self.pending + leaf) if self.pending else None
+        match = match or (self._match(leaf) if leaf else None)
+        if match is None:
+            self._unmatched(row, line, leaf, numbers)
+            return
+        self.pending = ""
+        self.last_empty = match.name if not any(_number_text(c) for c in row[self.columns.first:] if c) else None
+        self._take(match.name, row, line)
+        self.labels[match.name] = {"printed": leaf, "matched": match.how}
+        self.cursor = [c.name for c in self.candidates].index(match.name) + 1
+
+    def _unmatched(self, row, line, leaf: str, numbers: bool) -> None:
+        if numbers and self.last_empty:  # a label wrapped onto a second row: the numbers are its
+            name, self.last_empty = self.last_empty, None
+            self.wrapped.append(name)
+            self._take(name, row, line)
+        elif numbers:
+            self.notes.append(f"{self.section}: row {leaf or '(no label)'!r} (line {line}) matches no row "
+                              "of the template: its numbers are not used")
+            self.pending = ""
+        elif leaf and not self._is_group(leaf):
+            self.pending += leaf
+
+    def _match(self, leaf: str):
+        return match_label(leaf, self.candidates[self.cursor:], self.group_number)
+
+    def _take_group(self, labels: list[str]) -> None:
+        pass
+
+    def _is_group(self, label: str) -> bool:
+        return False
+
+    def has_values(self) -> bool:
+        return bool(self.found)
+
+    def wrapped_note(self) -> list[str]:
+        return [f"{self.section}: the numbers of {len(self.wrapped)} rows are printed on the row after their label "
+                f"({', '.join(self.wrapped)})"] if self.wrapped else []
+
+
+class Section3Table(_RowsTable):
+    section = "section3"
+    spellings = _spellings("section3", "column")
+    groups = [(compact_label(row["label_zh"]), row["number"])
+              for row in codebook._table("groups.csv") if row["section"] == "section3"]
+
+    def _candidates(self) -> list[Candidate]:
+        order = list(codebook.section3_rows("2021"))
+        order.insert(order.index("other_overdue_correction"), "other_processing")
+        numbers = {row["name"]: row["number"] for row in codebook.fields("section3", "row")}
+        return [Candidate(name, codebook.labels("section3", name), numbers[name]) for name in order]
+
+    def aligned(self) -> bool:
+        return self.columns is not None and len(self.columns.at) == len(codebook.SECTION3_COLUMNS)
+
+    def complete(self) -> bool:
+        return "carried_forward" in self.found and self.last_empty is None
+
+    def _take_group(self, labels: list[str]) -> None:
+        for label in labels:
+            number, rest = number_of(label)
+            for group, group_number in self.groups:
+                if rest.startswith(group) and len(rest) <= len(group) + 2:
+                    self.group_number = group_number
+
+    def _is_group(self, label: str) -> bool:
+        rest = number_of(label)[1]
+        return any(rest.startswith(group) and len(rest) <= len(group) + 2 for group, _ in self.groups)
+
+    def _take(self, name: str, row, line: int) -> None:
+        names = codebook.SECTION3_COLUMNS
+        cells, problems = self.columns.cells(row)
+        values, unread = [], []
+        for i, column in enumerate(names):
+            try:
+                values.append(cell_value(cells[column]))
+            except NotAValue as why:
+                values.append(None)
+                unread.append(i)
+                self.notes.append(f"section3: {name} (line {line}) {column}: {why}: left null")
+        misplaced = problems or any(_number(c) is not None for c in row[:self.columns.first])
+        if misplaced:
+            values, unread = self._realigned(name, row, line, values, problems), []
+        self.found[name] = values
+        self.at[name] = line
+        if unread:
+            self.unread_cells[name] = unread
+        else:
+            self.unread_cells.pop(name, None)
+
+    def _realigned(self, name: str, row, line: int, values: list, problems: list[str]) -> list:
+        """Cells not all under their headings: the reading by position (the first cell
+        under each heading) or in printed order (exactly seven value cells) is kept
+        when its total is the sum of the others and the two do not disagree; else null."""
+        width = len(codebook.SECTION3_COLUMNS)
+        printed = [_number(c) for c in row if _is_value(c)]
+        readings = [r for r in (values, printed if len(printed) == width else None) if r and _row_adds_up(r)]
+        why = "; ".join(problems) or "a number among the row's labels"
+        if readings and all(r == readings[0] for r in readings):
+            self.notes.append(f"{self.section}: {name} (line {line}): {why}: read as {readings[0]}, which the "
+                              f"row's total confirms (by position: {values}; in printed order: {printed})")
+            return readings[0]
+        self.notes.append(f"{self.section}: {name} (line {line}): {why}, and no one reading that the row's total "
+                          "confirms: left null")
+        self.unread_cells[name] = list(range(width))
+        return [None] * width
+
+    def read(self) -> TableRead:
+        template = "2021" if any(n in self.found for n in TEMPLATE_2021_ROWS) else "2019"
+        names = codebook.section3_rows(template)
+        read = TableRead(template, {})
+        read.notes = self.notes + self.wrapped_note()
+        for name in set(self.found) - set(names):
+            if any(v is not None for v in self.found[name]):
+                read.notes.append(f"section3: a {name} row with numbers in a {template} table: not used")
+        width = len(codebook.SECTION3_COLUMNS)
+        for name in names:
+            read.values[name] = self.found.get(name, [None] * width)
+            if name in self.found:
+                read.rows_at[name] = self.at[name]
+            else:
+                read.unread.append(name)
+                read.notes.append(f"section3: row {name} not found")
+        read.unread_cells = {k: v for k, v in self.unread_cells.items() if k in names}
+        read.labels = {k: v for k, v in self.labels.items() if k in names}
+        return read
+
+
+TEMPLATE_2021_ROWS = ("other_overdue_correction", "other_overdue_fee", "other_other")
+
+
+def _row_adds_up(values: list) -> bool:
+    """A section 三 row whose printed total is the sum of its printed parts."""
+    return values[-1] is not None and any(v is not None for v in values[:-1]) and \
+        values[-1] == sum(v for v in values[:-1] if v is not None)
+
+
+def _groups_add_up(found: dict) -> bool:
+    """Section 四 groups whose printed totals are the sums of their printed parts."""
+    return all(_row_adds_up([g[c] for c in codebook.SECTION4_COLUMNS]) for g in found.values())
+
+
+class Section2Table(_RowsTable):
+    section = "section2"
+    spellings = _spellings("section2", "column")
+    ITEMS = ("regulations", "normative_documents", "licensing", "other_external_services", "penalty",
+             "compulsion", "administrative_fees", "central_procurement")
+
+    def _candidates(self) -> list[Candidate]:
+        return [Candidate(name, codebook.labels("section2", name)) for name in self.ITEMS]
+
+    def aligned(self) -> bool:
+        return self.columns is not None
+
+    def complete(self) -> bool:
+        last = len(self.candidates) - (0 if self._template() == "2019" else 1)
+        return bool(self.found) and self.cursor >= last and self.last_empty is None
+
+    def _is_group(self, label: str) -> bool:
+        return any(group in label for group in codebook.group_labels("section2", "2021"))
+
+    def _take(self, name: str, row, line: int) -> None:
+        cells, problems = self.columns.cells(row)
+        values = {}
+        for column, text in cells.items():
+            try:
+                values[column] = cell_value(text)
+            except NotAValue as why:
+                values[column] = None
+                self.unread_cells.setdefault(name, []).append(column)
+                self.notes.append(f"section2: {name} (line {line}) {column}: {why}: left null")
+        if problems:
+            self.notes.append(f"section2: {name} (line {line}): {'; '.join(problems)}: left null")
+            values = dict.fromkeys(values)
+            self.unread_cells[name] = list(values)
+        self.found[name] = values
+        self.at[name] = line
+
+    def _template(self) -> str:
+        own = {t: {row["name"] for row in codebook.fields("section2", "column") if row["templates"] == t}
+               for t in codebook.TEMPLATES}
+        seen = {column for values in self.found.values() for column in values}
+        return max(codebook.TEMPLATES, key=lambda t: (len(seen & own[t]), t))
+
+    def read(self) -> TableRead:
+        template = self._template()
+        layout = codebook.section2_layout(template)
+        read = TableRead(template, {})
+        read.notes = self.notes + self.wrapped_note()
+        for item, columns in layout.items():
+            found = self.found.get(item)
+            if found is None:
+                read.values[item] = dict.fromkeys(columns)
+                read.unread.append(item)
+                read.notes.append(f"section2: item {item} not found")
+                continue
+            read.values[item] = {column: found.get(column) for column in columns}
+            read.rows_at[item] = self.at[item]
+            missing = [column for column in columns if column not in found]
+            if missing:
+                read.notes.append(f"section2: {item}: no column headed {', '.join(missing)}: left null")
+                read.unread_cells[item] = [list(columns).index(c) for c in missing]
+            unread = [list(columns).index(c) for c in self.unread_cells.get(item, []) if c in columns]
+            if unread:
+                read.unread_cells[item] = sorted(set(read.unread_cells.get(item, []) + unread))
+        read.labels = {k: v for k, v in self.labels.items() if k in layout}
+        return read
+
+
+class Section4Table(_Table):
+    """四: fifteen cells under three groups of five headings (or two tables: 复议, 诉讼)."""
+
+    section = "section4"
+    columns_spelled = _spellings("section4", "column")
+    groups_spelled = [Candidate(name, found) for name, found in _spellings("section4", "group").items()]
+
+    def __init__(self, caption: str):
+        super().__init__(caption)
+        self.found: dict[str, dict] = {}
+        self.at: dict[str, int] = {}
+
+    def complete(self) -> bool:
+        return len(self.found) == len(codebook.SECTION4_GROUPS)
+
+    def has_values(self) -> bool:
+        return bool(self.found)
+
+    def row(self, row, line: int) -> None:
+        if not _has_number(row):
+            return
+        columns = self._columns(len(row))
+        if columns is None:
+            self.unaligned = True
+            self.notes.append(f"section4: the table's column headings were not found (line {line})")
+            return
+        cells, problems = columns.cells(row)
+        found: dict[str, dict] = {}
+        for (group, column), text in cells.items():
+            try:
+                value = cell_value(text)
+            except NotAValue as why:
+                value = None
+                self.notes.append(f"section4: {group} {column} (line {line}): {why}: left null")
+            found.setdefault(group, dict.fromkeys(codebook.SECTION4_COLUMNS))[column] = value
+        if problems and not _groups_add_up(found):
+            self.notes.append(f"section4 (line {line}): {'; '.join(problems)}, and the groups' totals do not "
+                              "confirm the reading: left null")
+            found = {group: dict.fromkeys(codebook.SECTION4_COLUMNS) for group in found}
+        elif problems:
+            self.notes.append(f"section4 (line {line}): {'; '.join(problems)}: the first cell under each heading "
+                              "is kept, as every group's total confirms")
+        for group, values in found.items():
+            self.found[group] = values
+            self.at[group] = line
+        self.headings = []
+
+    def _columns(self, width: int) -> Columns | None:
+        printed = printed_headings(self.headings, width)
+        at = {}
+        for column, (r, text) in printed.items():
+            name = heading_name(text, self.columns_spelled)
+            group = self._group(r, column)
+            if name and group and (group, name) not in at:
+                at[(group, name)] = column
+        if not at:
+            return None
+        extras = unheaded(self.headings, width, printed)
+        return Columns(at, sorted(printed | dict.fromkeys(extras)), extras)
+
+    def _group(self, heading_row: int, column: int) -> str | None:
+        for row in reversed(self.headings[:heading_row]):
+            text = covering(row, column)
+            match = match_label(compact_label(text), self.groups_spelled) if text else None
+            if match and match.how == "exact":
+                return match.name
+        return None
+
+    def read(self) -> TableRead:
+        read = TableRead("2019/2021", {})
+        read.notes = list(self.notes)
+        for group in codebook.SECTION4_GROUPS:
+            read.values[group] = self.found.get(group, dict.fromkeys(codebook.SECTION4_COLUMNS))
+            if group in self.found:
+                read.rows_at[group] = self.at[group]
+            else:
+                read.unread.append(group)
+                read.notes.append(f"section4: {group} not found")
+        return read
+
+
+TABLES = {"section2": Section2Table, "section3": Section3Table, "section4": Section4Table}
+
+
+@dataclass
+class GridTables:
+    """The tables read from a document's grids: per section, in printed order."""
+
+    found: dict[str, list[_Table]]
+
+    def own(self, year: int | None = None) -> tuple[dict[str, TableRead], list[dict]]:
+        """Each section's own table (the first, or the one whose caption names ``year``
+        when another names a different year), and every other table, listed."""
+        tables, others = {}, []
+        for section, found in self.found.items():
+            usable = [t for t in found if t.has_values() and not t.unaligned]
+            if not usable:
+                continue
+            chosen = usable[0]
+            if year and str(year) not in chosen.caption:
+                chosen = next((t for t in usable if str(year) in t.caption), chosen)
+            tables[section] = chosen.read()
+            tables[section].reader = "grid"
+            others += [{**t.listing(), "why": "another table of this section (a subordinate unit's or another "
+                                              "year's): read on its own, not mixed in"}
+                       for t in usable if t is not chosen]
+        return tables, others
+
+    @property
+    def unaligned(self) -> set[str]:
+        """Sections whose tables were found but whose columns could not be told."""
+        return {s for s, found in self.found.items() if found and all(t.unaligned or not t.has_values() for t in found)}
+
+
+def read_grids(grids: tuple[GridTable, ...], text: str) -> GridTables:
+    """Every statistics table printed in ``grids`` (in document order), by section."""
+    lines = text.splitlines()
+    found: dict[str, list[_Table]] = {}
+    current: _Table | None = None
+    for grid in grids:
+        if current is not None and current.complete():
+            current = None
+        for row, line in zip(grid.rows, grid.lines):
+            if line is None:
+                continue
+            section = heading_section(row)
+            if section:
+                if current is None or current.section != section or not current.heading(row, line):
+                    current = TABLES[section](_caption(grid, lines))
+                    current.heading(row, line)
+                    found.setdefault(section, []).append(current)
+            elif current is not None and not current.complete():
+                current.data(row, line)
+    return GridTables(found)
+
+
+def _caption(grid: GridTable, lines: list[str]) -> str:
+    """The printed line just before the grid (a caption naming its unit or year)."""
+    first = next((n for n in grid.lines if n), None)
+    for n in range((first or 1) - 2, max(-1, (first or 1) - 6), -1):
+        if 0 <= n < len(lines) and lines[n].strip():
+            return lines[n].strip()[:200]
+    return ""
