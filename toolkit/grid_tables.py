@@ -31,9 +31,10 @@ from toolkit.readers.grid import BLANK_CELL, UNREADABLE_CELL
 from toolkit.tables import TableRead
 
 SECTION3_GROUP_HEADINGS = ("申请人情况", "法人或其他组织")
+SECTION3_NOTE = "本列数据的勾稽关系"  # printed in the corner of section 三's heading rows
 SECTION4_GROUP_HEADINGS = ("行政诉讼",)
 GROUP_HEADINGS = SECTION3_GROUP_HEADINGS + SECTION4_GROUP_HEADINGS  # headings over columns, never columns
-EXTRA_COLUMNS = ("备注", "说明")  # printed beside the template's columns; never values
+EXTRA_COLUMNS = ("备注", "说明")  # remarks printed beside the template's columns; never values
 UNITS = ("元", "件", "项", "个", "条", "次")  # a unit printed after a count, or after an amount as printed
 _SPACED_DIGITS = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$|^\d(?: \d)+$")
 MIN_CONTAINED = 3  # a shorter spelling (其他, 总计) names a heading only when it is the whole heading
@@ -121,11 +122,6 @@ def printed_headings(heading_rows: list, width: int) -> dict[int, tuple[int, str
     return found
 
 
-def unheaded(heading_rows: list, width: int, printed: dict) -> set[int]:
-    """Columns whose heading cells are all printed empty (not merged into a neighbour)."""
-    return {c for c in range(width) if c not in printed and all(c < len(r) and r[c] == "" for r in heading_rows)}
-
-
 def covering(row, column: int) -> str | None:
     """The heading over ``column`` in a heading row: its own, or the nearest printed
     heading to its left when its cell is a merged continuation or empty (converters
@@ -141,51 +137,64 @@ class Columns:
     """Where each codebook column stands in a grid, from the table's heading rows."""
 
     at: dict  # name -> grid column
-    starts: list[int]  # the column of every printed heading
-    extras: set[int] = field(default_factory=set)
+    starts: list[int]  # the column of every printed heading, and of every unheaded column
+    remarks: set[int] = field(default_factory=set)  # 备注 columns: never values
+    last: int = 0  # the last column with a printed heading: cells after it stand under none
 
     @property
     def first(self) -> int:
         return min(self.at.values())
 
     def cells(self, row) -> tuple[dict, list[str]]:
-        """The row's cell under each name, and what did not fit. A cell that starts
-        under no heading of its own belongs to the heading it stands under; two
-        printed cells under one heading conflict; a number under a heading that
-        names no codebook column is not used."""
+        """The row's cell under each name, and every sign that its cells do not sit
+        under their headings: a number among the labels, words under a heading, a
+        number under no column of the template, two cells under one heading. A cell
+        that starts inside a merged heading belongs to that heading."""
         under: dict[int, str] = {}
-        problems = []
+        problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _number(t) is not None]
         named = set(self.at.values())
+        beyond = []
         for c in range(self.first, len(row)):
             text = row[c]
             start = max((s for s in self.starts if s <= c), default=None)
-            if text is None or start is None or c in self.extras or start in self.extras or not _number_text(text):
+            if text is None or not _number_text(text) or start in self.remarks:
                 continue
-            if start not in named:
+            if c > self.last and start not in named:
+                beyond.append(text)
+            elif start not in named:
                 if _number(text) is not None:
-                    problems.append(f"a number under a heading that is no column of the template ({text!r})")
+                    problems.append(f"a number under no column of the template ({text!r})")
+            elif not _is_value(text) and _number_text(text) != UNREADABLE_CELL:
+                problems.append(f"words under a heading ({text!r})")
             elif start in under:
                 problems.append(f"two cells under one heading ({under[start]!r}, {text!r})")
             else:
                 under[start] = text
+        if beyond and (problems or self.first not in under):  # the row starts late: shifted right?
+            problems.append(f"cells beyond the table's headings ({', '.join(map(repr, beyond))})")
         return {name: under.get(c) for name, c in self.at.items()}, problems
 
 
 def columns_of(heading_rows: list, width: int, spellings: dict) -> Columns | None:
     """Where the codebook's columns stand under ``heading_rows``. A column whose
-    heading cells are all printed empty (not merged into a neighbour) has no
-    heading: like a 备注 column, its cells are no values."""
-    printed = printed_headings(heading_rows, width)
-    extras = unheaded(heading_rows, width, printed)
-    printed = {column: found for column, found in printed.items() if compact_label(found[1]) not in GROUP_HEADINGS}
-    at = {}
+    heading cells are all printed empty (not merged into a neighbour), or that
+    lies beyond them, has no heading: a number there is out of place."""
+    printed = {column: found for column, found in printed_headings(heading_rows, width).items()
+               if compact_label(found[1]) not in GROUP_HEADINGS}
+    at, remarks = {}, set()
     for column, (_, text) in printed.items():
         name = heading_name(text, spellings)
         if name and name not in at:
             at[name] = column
         elif any(extra in compact_label(text) for extra in EXTRA_COLUMNS):
-            extras.add(column)
-    return Columns(at, sorted(printed | dict.fromkeys(extras)), extras) if at else None
+            remarks.add(column)
+    return Columns(at, _starts(heading_rows, width, printed), remarks, max(printed)) if at else None
+
+
+def _starts(heading_rows: list, width: int, printed: dict) -> list[int]:
+    """Columns that start a heading: printed ones, and those with no heading at all."""
+    unheaded = {c for c in range(width) if c not in printed and all(c < len(r) and r[c] == "" for r in heading_rows)}
+    return sorted(set(printed) | unheaded)
 
 
 # --- which section a heading row opens -------------------------------------------
@@ -196,14 +205,13 @@ def _markers() -> dict[str, tuple[str, ...]]:
     return {
         "section2": spelled("section2", "column") + codebook.group_labels("section2", "2021"),
         "section3": tuple(s for s in spelled("section3", "column") if s not in ("其他", "总计"))
-        + SECTION3_GROUP_HEADINGS,
+        + SECTION3_GROUP_HEADINGS + (SECTION3_NOTE,),
         "section4": tuple(s for s in spelled("section4", "column") if s != "总计") + spelled("section4", "group")
         + SECTION4_GROUP_HEADINGS,
     }
 
 
 MARKERS = _markers()
-MIN_MARKERS = {"section2": 1, "section3": 2, "section4": 2}
 
 
 def heading_section(row) -> str | None:
@@ -212,8 +220,8 @@ def heading_section(row) -> str | None:
         return None
     text = "".join(compact_label(c) for c in row if c).replace("其它", "其他")
     hits = {section: sum(marker in text for marker in found) for section, found in MARKERS.items()}
-    best = max(hits, key=lambda s: (hits[s] >= MIN_MARKERS[s], hits[s]))
-    return best if hits[best] >= MIN_MARKERS[best] else None
+    best = max(hits, key=hits.get)
+    return best if hits[best] else None
 
 
 # --- the tables ------------------------------------------------------------------
@@ -291,6 +299,7 @@ class _RowsTable(_Table):
         self.columns: Columns | None = None
         self.last_empty: str | None = None  # the row just read, when its cells were all empty
         self.wrapped: list[str] = []  # rows whose numbers are printed on the row after their label
+        self.realigned: list[str] = []  # rows read in printed order, as their totals confirm
 
     def _candidates(self) -> list[Candidate]:
         raise NotImplementedError
@@ -303,12 +312,10 @@ class _RowsTable(_Table):
             self.unaligned = True
             self.notes.append(f"{self.section}: the table's column headings were not found (line {line})")
             return
-        labels = [compact_label(c) for c in row[:self.columns.first] if c is not None and compact_label(c)]
+        labels = _labels(row)
         numbers = _has_number(row[self.columns.first:])
         self._take_group(labels)
-        leaf = labels[-1] if labels else ""
-        match = self._match(self.pending + leaf) if self.pending else None
-        match = match or (self._match(leaf) if leaf else None)
+        leaf, match = self._matched(labels)
         if match is None:
             self._unmatched(row, line, leaf, numbers)
             return
@@ -317,6 +324,17 @@ class _RowsTable(_Table):
         self._take(match.name, row, line)
         self.labels[match.name] = {"printed": leaf, "matched": match.how}
         self.cursor = [c.name for c in self.candidates].index(match.name) + 1
+
+    def _matched(self, labels: list[str]):
+        """The row's own label and the row it names: its last label cell (after a
+        label printed on a row of its own), or else another of its label cells
+        (words printed where values stand)."""
+        leaf = labels[-1] if labels else ""
+        for label in ([self.pending + leaf] if self.pending else []) + labels[::-1]:
+            match = self._match(label)
+            if match:
+                return label, match
+        return leaf, None
 
     def _unmatched(self, row, line, leaf: str, numbers: bool) -> None:
         if numbers and self.last_empty:  # a label wrapped onto a second row: the numbers are its
@@ -345,6 +363,18 @@ class _RowsTable(_Table):
     def wrapped_note(self) -> list[str]:
         return [f"{self.section}: the numbers of {len(self.wrapped)} rows are printed on the row after their label "
                 f"({', '.join(self.wrapped)})"] if self.wrapped else []
+
+
+def _labels(row) -> list[str]:
+    """The row's label cells: the printed cells before its first value cell (where a
+    layout drops empty cells, labels can stand where the headings put values)."""
+    labels = []
+    for cell in row:
+        if _is_value(cell) or cell is not None and _number_text(cell) == UNREADABLE_CELL:
+            break
+        if cell is not None and compact_label(cell):
+            labels.append(compact_label(cell))
+    return labels
 
 
 class Section3Table(_RowsTable):
@@ -387,8 +417,7 @@ class Section3Table(_RowsTable):
                 values.append(None)
                 unread.append(i)
                 self.notes.append(f"section3: {name} (line {line}) {column}: {why}: left null")
-        misplaced = problems or any(_number(c) is not None for c in row[:self.columns.first])
-        if misplaced:
+        if problems:
             values, unread = self._realigned(name, row, line, values, problems), []
         self.found[name] = values
         self.at[name] = line
@@ -398,16 +427,18 @@ class Section3Table(_RowsTable):
             self.unread_cells.pop(name, None)
 
     def _realigned(self, name: str, row, line: int, values: list, problems: list[str]) -> list:
-        """Cells not all under their headings: the reading by position (the first cell
-        under each heading) or in printed order (exactly seven value cells) is kept
-        when its total is the sum of the others and the two do not disagree; else null."""
+        """Cells not all under their headings: the reading in printed order (exactly
+        seven value cells) or, when only an extra cell is in the way, by position (the
+        first cell under each heading) is kept when its total is the sum of the
+        others and the two do not disagree; else null."""
         width = len(codebook.SECTION3_COLUMNS)
         printed = [_number(c) for c in row if _is_value(c)]
-        readings = [r for r in (values, printed if len(printed) == width else None) if r and _row_adds_up(r)]
-        why = "; ".join(problems) or "a number among the row's labels"
+        shifted = any(p.startswith(("a number among", "words under")) for p in problems)
+        readings = [r for r in (None if shifted else values, printed if len(printed) == width else None)
+                    if r and _row_adds_up(r)]
+        why = "; ".join(problems)
         if readings and all(r == readings[0] for r in readings):
-            self.notes.append(f"{self.section}: {name} (line {line}): {why}: read as {readings[0]}, which the "
-                              f"row's total confirms (by position: {values}; in printed order: {printed})")
+            self.realigned.append(f"{name} (line {line}: {why})")
             return readings[0]
         self.notes.append(f"{self.section}: {name} (line {line}): {why}, and no one reading that the row's total "
                           "confirms: left null")
@@ -419,6 +450,10 @@ class Section3Table(_RowsTable):
         names = codebook.section3_rows(template)
         read = TableRead(template, {})
         read.notes = self.notes + self.wrapped_note()
+        if self.realigned:
+            read.notes.append(f"section3: {len(self.realigned)} rows whose cells do not sit under the table's "
+                              "headings are read in printed order, as each row's total confirms: "
+                              + "; ".join(self.realigned))
         for name in set(self.found) - set(names):
             if any(v is not None for v in self.found[name]):
                 read.notes.append(f"section3: a {name} row with numbers in a {template} table: not used")
@@ -571,10 +606,7 @@ class Section4Table(_Table):
             group = self._group(r, column)
             if name and group and (group, name) not in at:
                 at[(group, name)] = column
-        if not at:
-            return None
-        extras = unheaded(self.headings, width, printed)
-        return Columns(at, sorted(printed | dict.fromkeys(extras)), extras)
+        return Columns(at, _starts(self.headings, width, printed), last=max(printed)) if at else None
 
     def _group(self, heading_row: int, column: int) -> str | None:
         for row in reversed(self.headings[:heading_row]):

@@ -24,9 +24,10 @@ _NUMBER = re.compile(r"^(?:(?P<cn>[一二三四五六七八九十]+)[、.]|\((?P
 _IGNORED = re.compile(r"[、，,.。;；:：()（）\"“”‘’'《》\[\]【】\s*※]")
 CN_DIGITS = "一二三四五六七八九十"
 
-SIMILAR_WITH_NUMBER = 0.6  # a label this similar to the row its number names is that row
+SIMILAR_WITH_NUMBER = 0.6  # a label this similar to the row its number (or its place) names is that row
 SIMILAR_ALONE = 0.85  # without a number, this similar
 MARGIN = 0.15  # and this much more similar than the next best row
+MIN_INSIDE = 3  # a spelling this long names a row wherever it is printed in the label
 
 
 def number_of(label: str) -> tuple[str, str]:
@@ -70,15 +71,19 @@ class Match:
 def match_label(label: str, candidates: list[Candidate], group_number: str = "") -> Match | None:
     """The candidate a printed (compacted) label names, or ``None``.
 
-    Exact: a spelling printed in the label; where several are, the one printed
-    last (the row's own label follows its group's). Otherwise by similarity."""
+    ``candidates`` are the rows not yet read, in printed order: the first is the
+    row expected next. Exact: a spelling printed in the label, the longest where several are (the
+    row's own label is longer than a word inside another's: 其他 in
+    "部分公开(…不计其他情形)"). A spelling of under ``MIN_INSIDE`` characters
+    matches only the whole label ("3.其他", "(七)总计"). Otherwise by similarity."""
     label = label.replace("其它", "其他")
+    whole = plain(label)
     exact = []
-    for candidate in candidates:
+    for order, candidate in enumerate(candidates):
         for spelling in candidate.labels:
             at = label.rfind(spelling)
-            if at >= 0:
-                exact.append((at + len(spelling), len(spelling), -candidates.index(candidate), candidate))
+            if at >= 0 and (len(spelling) >= MIN_INSIDE or whole == plain(spelling)):
+                exact.append((len(spelling), at, -order, candidate))
                 break
     if exact:
         return Match(max(exact, key=lambda e: e[:3])[3].name, "exact")
@@ -97,6 +102,9 @@ def _similar(label: str, candidates: list[Candidate], group_number: str) -> Matc
         return None
     if printed_number and candidate.number == printed_number and best >= SIMILAR_WITH_NUMBER:
         return Match(candidate.name, f"similar {best:.2f}, numbered {printed_number}")
+    if candidate is candidates[0] and best >= SIMILAR_WITH_NUMBER and best - runner_up >= MARGIN \
+            and not (printed_number and candidate.number and candidate.number != printed_number):
+        return Match(candidate.name, f"similar {best:.2f}, the next row in order")
     if best >= SIMILAR_ALONE and best - runner_up >= MARGIN and not (printed_number and candidate.number
                                                                         and candidate.number != printed_number):
         return Match(candidate.name, f"similar {best:.2f}")

@@ -19,32 +19,49 @@ _MAX_CONTROL_SHARE = 0.01
 
 def read(path: Path, data: bytes) -> Document:
     text, encoding = decode(path, data)
-    return Document(text=text, format="text", extractor="text", encoding=encoding, grids=pipe_tables(text))
+    return Document(text=text, format="text", extractor="text", encoding=encoding, grids=text_tables(text))
 
 
 _PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE_ROW = re.compile(r"^[\s|:\-]+$")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # as toolkit.normalize counts lines
 
 
-def pipe_tables(text: str) -> tuple[GridTable, ...]:
-    """Markdown pipe tables (``| a | b |`` lines, as converters write them) as grids;
-    the ``|---|`` rule is not a row, ``<br>`` inside a cell is a space.
+def text_tables(text: str) -> tuple[GridTable, ...]:
+    """Tables that text prints as rows of cells, as grids: markdown pipe tables
+    (``| a | b |`` lines, as converters write them; the ``|---|`` rule is not a
+    row, ``<br>`` inside a cell is a space) and runs of tab-separated lines.
 
-    >>> pipe_tables("| 行政复议 | 3 |\\n|---|---|\\n| a | |").__getitem__(0).rows
+    >>> text_tables("| 行政复议 | 3 |\\n|---|---|\\n| a | |")[0].rows
     (('行政复议', '3'), ('a', ''))
+    >>> text_tables("说明\\n规章\\t1\\t2\\n行政许可\\t5")[0].rows
+    (('规章', '1', '2'), ('行政许可', '5', ''))
     """
-    tables, rows, lines = [], [], []
-    for number, line in enumerate(text.splitlines() + [""], start=1):
-        match = _PIPE_ROW.match(line)
-        if match and not _RULE_ROW.match(line):
-            rows.append([" ".join(_BREAK.sub(" ", cell).split()) for cell in match.group(1).split("|")])
-            lines.append(number)
-        elif not match and rows:
+    tables, rows, lines, kind = [], [], [], None
+    for number, line in enumerate(_NEWLINE.split(text) + [""], start=1):
+        cells, this = _cells(line)
+        if rows and this != kind and not (this == "rule" and kind == "pipe"):
             width = max(map(len, rows))
             tables.append(GridTable(tuple(tuple(row + [""] * (width - len(row))) for row in rows), tuple(lines)))
             rows, lines = [], []
+        if cells is not None:
+            rows.append(cells)
+            lines.append(number)
+        kind = kind if this == "rule" else this
     return tuple(tables)
+
+
+def _cells(line: str) -> tuple[list[str] | None, str | None]:
+    """A line's cells and its kind: a pipe row, the pipe table's rule, a tab row, or prose."""
+    match = _PIPE_ROW.match(line)
+    if match:
+        if _RULE_ROW.match(line):
+            return None, "rule"
+        return [" ".join(_BREAK.sub(" ", cell).split()) for cell in match.group(1).split("|")], "pipe"
+    if "\t" in line and line.strip():
+        return [" ".join(cell.split()) for cell in line.rstrip().split("\t")], "tab"
+    return None, None
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
