@@ -85,7 +85,7 @@ def test_a_section_is_taken_from_the_engine_whose_reading_holds(seeds_truth, mon
 
     def losing_section4(pages):
         found = plumber(pages)
-        _, rows = found[max(found)][-1]
+        _, rows, _ = found[max(found)][-1]
         rows[-1] = ["" for _ in rows[-1]]
         return found
 

@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from toolkit import codebook
 from toolkit.cells import BLANK_MARKERS, parse_number
 from toolkit.labels import Candidate, match_label, number_of
-from toolkit.normalize import compact_label
+from toolkit.normalize import compact_label as _compact_label
 from toolkit.readers import GridTable
 from toolkit.readers.grid import BLANK_CELL, UNREADABLE_CELL
 from toolkit.tables import TableRead
@@ -40,6 +41,8 @@ _SPACED_DIGITS = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$|^\d(?: \d)+$")
 MIN_CONTAINED = 3  # a shorter spelling (其他, 总计) names a heading only when it is the whole heading
 
 
+compact_label = lru_cache(maxsize=8192)(_compact_label)  # labels repeat from report to report
+
 # --- one cell --------------------------------------------------------------------
 
 class NotAValue(ValueError):
@@ -52,18 +55,28 @@ def cell_value(text: str | None) -> int | float | None:
     >>> [cell_value(t) for t in ("12", "1,200", "13 290", "１２", "", "—", "无", "251000元")]
     [12, 1200, 13290, 12, None, None, None, 251000]
     """
+    value, why = _read_cell(text or "")
+    if why:
+        raise NotAValue(why)
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _read_cell(text: str) -> tuple[int | float | None, str]:
+    """(value, "") or (None, why it is no value): cells repeat, so this is kept."""
     text = _number_text(text)
     if text in ("", BLANK_CELL) or text in BLANK_MARKERS:
-        return None
+        return None, ""
     if text == UNREADABLE_CELL:
-        raise NotAValue("not read with confidence (OCR)")
+        return None, "not read with confidence (OCR)"
     unit = next((u for u in UNITS if text.endswith(u) and text[:-len(u)][-1:].isdigit()), "")
     try:
-        return parse_number(text[:len(text) - len(unit)])
+        return parse_number(text[:len(text) - len(unit)]), ""
     except ValueError:
-        raise NotAValue(f"not a number: {text!r}") from None
+        return None, f"not a number: {text!r}"
 
 
+@lru_cache(maxsize=4096)
 def _number_text(text: str | None) -> str:
     """NFKC, outer white space gone, digits spaced apart inside the cell ("13 290") joined."""
     text = " ".join(unicodedata.normalize("NFKC", text or "").split())
@@ -72,15 +85,12 @@ def _number_text(text: str | None) -> str:
 
 def _number(text: str | None) -> int | float | None:
     """The cell's number, ``None`` for anything else."""
-    try:
-        return cell_value(text)
-    except NotAValue:
-        return None
+    return _read_cell(text)[0] if text else None
 
 
 def _is_value(text: str | None) -> bool:
     """A cell that states a number or a blank mark (not an empty cell, not words)."""
-    return text is not None and (_number(text) is not None or _number_text(text) in BLANK_MARKERS)
+    return bool(text) and (_number(text) is not None or _number_text(text) in BLANK_MARKERS)
 
 
 def _has_number(row) -> bool:
@@ -96,7 +106,12 @@ def _spellings(section: str, kind: str) -> dict[str, tuple[str, ...]]:
 
 def heading_name(text: str, spellings: dict[str, tuple[str, ...]]) -> str | None:
     """The codebook name a heading cell prints: exactly, contained, or clearly similar."""
-    heading = compact_label(text).replace("其它", "其他")
+    return _heading_name(compact_label(text).replace("其它", "其他"), tuple(spellings.items()))
+
+
+@lru_cache(maxsize=2048)
+def _heading_name(heading: str, spellings: tuple) -> str | None:
+    spellings = dict(spellings)
     if not heading:
         return None
     exact = [name for name, found in spellings.items() if heading in found]
@@ -141,9 +156,11 @@ class Columns:
     remarks: set[int] = field(default_factory=set)  # 备注 columns: never values
     last: int = 0  # the last column with a printed heading: cells after it stand under none
 
-    @property
-    def first(self) -> int:
-        return min(self.at.values())
+    def __post_init__(self):
+        self.first = min(self.at.values())
+        self.named = set(self.at.values())
+        self.under_heading = {c: max((s for s in self.starts if s <= c), default=None)
+                              for c in range(max(self.starts) + 1)}
 
     def cells(self, row) -> tuple[dict, list[str]]:
         """The row's cell under each name, and every sign that its cells do not sit
@@ -152,11 +169,11 @@ class Columns:
         that starts inside a merged heading belongs to that heading."""
         under: dict[int, str] = {}
         problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _number(t) is not None]
-        named = set(self.at.values())
+        named = self.named
         beyond = []
         for c in range(self.first, len(row)):
             text = row[c]
-            start = max((s for s in self.starts if s <= c), default=None)
+            start = self.under_heading.get(c, self.starts[-1])
             if text is None or not _number_text(text) or start in self.remarks:
                 continue
             if c > self.last and start not in named:
@@ -238,13 +255,16 @@ class _Table:
         self.data_rows = 0
         self.notes: list[str] = []
         self.lines: list[int] = []
-        self.unaligned = False
+        self.misaligned = False  # rows were left unread: their headings gave no columns
+        self.block_noted = False
 
     def heading(self, row, line: int) -> bool:
         """Take a heading row; ``False`` when it opens a new table instead."""
         key = tuple(compact_label(c or "") for c in row if c)
         if self.data_rows and key in self.seen:
-            if self.section != "section2":  # section 二's sub-tables print the same headings by design
+            if self.headings and not self.headings_closed:  # part of a new block of headings
+                self.headings.append(row)
+            elif self.section != "section2":  # section 二's sub-tables print the same headings by design
                 self.notes.append(f"{self.section}: heading row printed again (line {line}): skipped")
             return True
         if self.data_rows and self.complete():
@@ -258,9 +278,12 @@ class _Table:
 
     headings_closed = False
 
+    @property
+    def unaligned(self) -> bool:
+        """Found, but no row could be read: its columns could not be told."""
+        return self.misaligned and not self.has_values()
+
     def data(self, row, line: int) -> None:
-        if self.unaligned:
-            return
         self.headings_closed = True
         self.data_rows += 1
         self.lines.append(line)
@@ -306,11 +329,14 @@ class _RowsTable(_Table):
 
     def row(self, row, line: int) -> None:
         if self.headings:
-            self.columns = columns_of(self.headings, len(row), self.spellings) or self.columns
-            self.headings = [] if self.columns else self.headings
+            self.columns = columns_of(self.headings, len(row), self.spellings)
+            self.headings, self.block_noted = [], False
         if not self.aligned():
-            self.unaligned = True
-            self.notes.append(f"{self.section}: the table's column headings were not found (line {line})")
+            self.misaligned = True
+            if not self.block_noted:
+                self.notes.append(f"{self.section}: the columns of the rows from line {line} on cannot be told "
+                                  "from their headings: those rows are not read")
+                self.block_noted = True
             return
         labels = _labels(row)
         numbers = _has_number(row[self.columns.first:])
@@ -383,7 +409,10 @@ class Section3Table(_RowsTable):
     groups = [(compact_label(row["label_zh"]), row["number"])
               for row in codebook._table("groups.csv") if row["section"] == "section3"]
 
-    def _candidates(self) -> list[Candidate]:
+    @staticmethod
+    @cache
+    def _candidates() -> list[Candidate]:
+        """Both templates' rows in printed order (2019's 其他处理 where 2021's 其他 group begins)."""
         order = list(codebook.section3_rows("2021"))
         order.insert(order.index("other_overdue_correction"), "other_processing")
         numbers = {row["name"]: row["number"] for row in codebook.fields("section3", "row")}
@@ -490,8 +519,10 @@ class Section2Table(_RowsTable):
     ITEMS = ("regulations", "normative_documents", "licensing", "other_external_services", "penalty",
              "compulsion", "administrative_fees", "central_procurement")
 
-    def _candidates(self) -> list[Candidate]:
-        return [Candidate(name, codebook.labels("section2", name)) for name in self.ITEMS]
+    @classmethod
+    @cache
+    def _candidates(cls) -> list[Candidate]:
+        return [Candidate(name, codebook.labels("section2", name)) for name in cls.ITEMS]
 
     def aligned(self) -> bool:
         return self.columns is not None
@@ -520,11 +551,12 @@ class Section2Table(_RowsTable):
         self.found[name] = values
         self.at[name] = line
 
+    OWN_COLUMNS = {t: {row["name"] for row in codebook.fields("section2", "column") if row["templates"] == t}
+                   for t in codebook.TEMPLATES}  # the columns only one template prints
+
     def _template(self) -> str:
-        own = {t: {row["name"] for row in codebook.fields("section2", "column") if row["templates"] == t}
-               for t in codebook.TEMPLATES}
         seen = {column for values in self.found.values() for column in values}
-        return max(codebook.TEMPLATES, key=lambda t: (len(seen & own[t]), t))
+        return max(codebook.TEMPLATES, key=lambda t: (len(seen & self.OWN_COLUMNS[t]), t))
 
     def read(self) -> TableRead:
         template = self._template()
@@ -562,6 +594,7 @@ class Section4Table(_Table):
         super().__init__(caption)
         self.found: dict[str, dict] = {}
         self.at: dict[str, int] = {}
+        self.mapped: set[tuple[str, str]] = set()  # (group, column) found under a heading
 
     def complete(self) -> bool:
         return len(self.found) == len(codebook.SECTION4_GROUPS)
@@ -574,10 +607,11 @@ class Section4Table(_Table):
             return
         columns = self._columns(len(row))
         if columns is None:
-            self.unaligned = True
-            self.notes.append(f"section4: the table's column headings were not found (line {line})")
+            self.misaligned = True
+            self.notes.append(f"section4: the columns of line {line} cannot be told from their headings: not read")
             return
         cells, problems = columns.cells(row)
+        self.mapped |= set(columns.at)
         found: dict[str, dict] = {}
         for (group, column), text in cells.items():
             try:
@@ -623,6 +657,9 @@ class Section4Table(_Table):
             read.values[group] = self.found.get(group, dict.fromkeys(codebook.SECTION4_COLUMNS))
             if group in self.found:
                 read.rows_at[group] = self.at[group]
+                missing = [column for column in codebook.SECTION4_COLUMNS if (group, column) not in self.mapped]
+                if missing:
+                    read.notes.append(f"section4: {group}: no heading found for {', '.join(missing)}: left null")
             else:
                 read.unread.append(group)
                 read.notes.append(f"section4: {group} not found")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from toolkit.normalize import compact_label
 
@@ -44,11 +45,13 @@ def number_of(label: str) -> tuple[str, str]:
     return match["par"] or match["ar"], rest
 
 
+@lru_cache(maxsize=8192)
 def plain(label: str) -> str:
     """A label for comparing by similarity: no numbering, no punctuation, 其它 as 其他."""
     return _IGNORED.sub("", number_of(compact_label(label))[1]).replace("其它", "其他")
 
 
+@lru_cache(maxsize=16384)
 def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, plain(a), plain(b), autojunk=False).ratio()
 

@@ -20,16 +20,16 @@ from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS
 from toolkit.collect import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesAreImages, TablesMissing
 from toolkit.fees import processing_fee_yuan
-from toolkit.grid_tables import read_grids
 from toolkit.header import find_agency_and_year
 from toolkit.locality import Locality, locate
 from toolkit.normalize import CompactText
 from toolkit.readers import read_document
 from toolkit.readers.pictures import tables_are_images
 from toolkit.readers.text import layout
+from toolkit.readings import read_sections, unread_cells
 from toolkit.sections import find_sections
 from toolkit.source_check import source_findings
-from toolkit.tables import TableRead, read_tables
+from toolkit.tables import TableRead
 
 RECORD_KEYS = (
     "agency", "year", "province", "prefecture", "county", "division_code", "level",
@@ -95,8 +95,8 @@ def read_report(path: str | Path) -> Report:
                                       "not the national template of 国办公开办函〔2019〕60号 or 〔2021〕30号: no record is made")
     spans = find_sections(ct.text)
     agency, year, agency_from = find_agency_and_year(document.text)
-    grid_tables, other_tables = read_grids(document.grids, document.text).own(year)
-    tables, readings = choose_readings(grid_tables, read_tables(ct, spans))
+    found = read_sections(document, ct, spans, year)
+    tables, readings, other_tables = found.tables, found.how, found.others
     if not any(_has_numbers(table.values) for table in tables.values()):
         if why := tables_are_images(document):
             raise TablesAreImages(path, why)
@@ -142,19 +142,10 @@ def read_report(path: str | Path) -> Report:
         notes.append("agency or year not found in the title, preamble or body")
     provenance["source_check"] = source_findings({**record, "provenance": provenance}, ct.source)
     notes += [f"source check: {finding['message']}" for finding in provenance["source_check"]]
-    checks = (section3_failures(record["section3"], _unread_cells(tables.get("section3"), range(len(SECTION3_COLUMNS))))
-              + section4_failures(record["section4"], _unread_cells(tables.get("section4"), SECTION4_COLUMNS)))
+    checks = (section3_failures(record["section3"], unread_cells(tables.get("section3"), range(len(SECTION3_COLUMNS))))
+              + section4_failures(record["section4"], unread_cells(tables.get("section4"), SECTION4_COLUMNS)))
     unresolved = [u for table in tables.values() for u in table.unresolved]
     return Report(record, provenance, checks, notes, unresolved)
-
-
-def _unread_cells(table: TableRead | None, columns) -> set:
-    """(row, column) of every cell the reader could not read, for the checks to skip."""
-    if table is None:
-        return set()
-    columns = list(columns)
-    whole = {(row, c) for row in table.unread for c in columns}
-    return whole | {(row, columns[i]) for row, cells in table.unread_cells.items() for i in cells}
 
 
 def _template(tables: dict, section: str) -> str | None:
@@ -175,56 +166,6 @@ def _where(table: TableRead, document) -> dict:
         "read_at": {name: document.location(line) for name, line in table.rows_at.items()},
         "labels": table.labels,
     }
-
-
-def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> tuple[dict, dict]:
-    """Per section, the grid reading (the table's own rows and columns) or the text
-    reading, and why. The grid reading is kept, unless it fails an identity that the
-    text reading satisfies, or the text reading, satisfying every identity, agrees
-    with it on every number it read and reads cells it left null. A reading that
-    fails an identity is never repaired."""
-    tables, readings = {}, {}
-    for section in sorted(set(grid) | set(text)):
-        if section not in grid or section not in text:
-            tables[section] = grid.get(section) or text[section]
-            readings[section] = {"reader": tables[section].reader}
-            continue
-        failed = {"grid": len(_failures(section, grid[section])), "text": len(_failures(section, text[section]))}
-        why = None
-        if failed["grid"] and not failed["text"] and text[section].values != grid[section].values:
-            why = f"its grid reading fails {failed['grid']} identities that the text reading satisfies"
-        elif not failed["text"] and _fills(text[section].values, grid[section].values):
-            why = "the text reading agrees with the grid reading on every number it read, and reads the cells it left null"
-        tables[section] = text[section] if why else grid[section]
-        readings[section] = {"reader": "text" if why else "grid", "identities_failed": failed}
-        if why:
-            readings[section]["why"] = f"{section}: {why}: the text reading is kept (grid reading: {grid[section].values})"
-    return tables, readings
-
-
-def _fills(text, grid) -> bool:
-    """Whether ``text`` has every number of ``grid`` and numbers where ``grid`` has none."""
-    pairs = list(_cell_pairs(text, grid))
-    return all(g is None or g == t for t, g in pairs) and any(g is None and t is not None for t, g in pairs)
-
-
-def _cell_pairs(a, b):
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in a.keys() | b.keys():
-            yield from _cell_pairs(a.get(key), b.get(key))
-    elif isinstance(a, list) and isinstance(b, list):
-        for x, y in zip(a, b):
-            yield from _cell_pairs(x, y)
-    else:
-        yield a, b
-
-
-def _failures(section: str, table: TableRead) -> list[Finding]:
-    if section == "section3":
-        return section3_failures(table.values, _unread_cells(table, range(len(SECTION3_COLUMNS))))
-    if section == "section4":
-        return section4_failures(table.values, _unread_cells(table, SECTION4_COLUMNS))
-    return []
 
 
 def _pre_2019_labels(text: str) -> list[str]:

@@ -569,7 +569,8 @@ def render_pdf(blocks, noise, rng, repeat_header: bool = False, padding: float |
                     spans.append(("SPAN", (c, r), (c + cell.cols - 1, r + cell.rows - 1)))
         heading_rows = next(r for r, row in enumerate(content) if any(c.kind != "head" for c in row))
         table = Table(grid, colWidths=[page.width * w / 100 for w in PDF_COLUMN_WIDTHS.get(width, [100 / width] * width)],
-                      repeatRows=heading_rows if repeat_header else 0)
+                      repeatRows=heading_rows if repeat_header else 0,
+                      splitInRow=1 if repeat_header or padding else 0)  # a merged group label may run over a page
         pads = [(side, (0, 0), (-1, -1), padding) for side in ("TOPPADDING", "BOTTOMPADDING")] if padding else []
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    *spans, *pads]))
@@ -649,7 +650,7 @@ PDF_FONT, NOTO_SC = "SyntheticNotoSansSC", 2  # the SC face of the collection
 @cache
 def printable() -> frozenset[str]:
     """Every character a synthetic report can print (the PDF font is subset to them)."""
-    texts = [NOTICE, SECTION3_NOTE, OUTCOMES, TITLE, PERIOD, *HEADINGS, "合成法人或其他组织行政诉讼信息内容第二十条项",
+    texts = [NOTICE, SECTION3_NOTE, OUTCOMES, TITLE, PERIOD, *HEADINGS, "合成法人或其他组织行政诉讼信息内容第二十条项续表",
              "".join(PLACES), "".join(AGENCY_KINDS), *PROSE.values(), *(s for _, s in FEE_SENTENCES), *Noise.blank_marks, *PRINTED_LABELS.values(),
              *(g for _, g in SECTION3_GROUPS), *SECTION3_PREFIX.values(), "一二三四五六七八九十、",
              *(row["label_zh"] for row in codebook.fields()),

@@ -108,13 +108,14 @@ def skew_degrees(ink: np.ndarray) -> float:
     """The angle (degrees, counter-clockwise, within ``SKEW_LIMIT``) under which the
     rules and text lines are level: the one whose ink profile along the rows is
     sharpest, searched in ``SKEW_STEP`` steps on the ink scaled down."""
-    scale = min(1.0, SKEW_WIDTH / ink.shape[1])
-    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
-    ys, xs = np.nonzero(small)
-    if ys.size < 2 * small.shape[1]:  # about two lines of ink: nothing to level
+    if ink.shape[1] > SKEW_WIDTH:
+        height = max(1, round(ink.shape[0] * SKEW_WIDTH / ink.shape[1]))
+        ink = cv2.resize(ink, (SKEW_WIDTH, height), interpolation=cv2.INTER_AREA)
+    ys, xs = np.nonzero(ink)
+    if ys.size < 2 * ink.shape[1]:  # about two lines of ink: nothing to level
         return 0.0
-    weights = small[ys, xs].astype(np.float64)
-    xs = xs - small.shape[1] / 2
+    weights = ink[ys, xs].astype(np.float64)
+    xs = xs - ink.shape[1] / 2
     angles = np.arange(-SKEW_LIMIT, SKEW_LIMIT + SKEW_STEP / 2, SKEW_STEP)
     sharpness = []
     for angle in angles:

@@ -30,8 +30,8 @@ from toolkit.errors import DamagedFile, EncryptedFile
 from toolkit.normalize import CompactText
 from toolkit.readers import Document, ocr
 from toolkit.readers.pages import Grid, Line, to_document
+from toolkit.readings import read_sections
 from toolkit.sections import find_sections
-from toolkit.tables import read_tables
 
 ENGINES = ("pdfplumber", "camelot-lattice", "camelot-stream")
 PASSWORD_ERROR = 4  # pdfium's FPDF_ERR_PASSWORD
@@ -94,18 +94,20 @@ def lift(pdf: pdfplumber.PDF, path: Path, engine: str, ocr_blocks=(), ocr_detail
     blocks = list(ocr_blocks)
     for page in pages:
         found = grids.get(page.page_number, [])
-        blocks += _prose(page, [bbox for bbox, _ in found])
-        blocks += [Grid(page.page_number, bbox[1], rows, engine) for bbox, rows in found]
+        blocks += _prose(page, [bbox for bbox, _, _ in found])
+        blocks += [Grid(page.page_number, bbox[1], rows, engine, columns=columns) for bbox, rows, columns in found]
     version = {"pdfplumber": pdfplumber.__version__}.get(engine) or _camelot_version()
     return to_document(blocks, format="pdf", extractor=f"{engine} {version}",
                        details={"pages": len(pdf.pages), **(ocr_details or {"ocr": False})})
 
 
 def _plumber_grids(pages) -> dict[int, list]:
+    """Page number -> (bbox, rows, column edges) of each table of two columns or more."""
     found = {}
     for page in pages:
-        tables = [(t.bbox, [[_cell(c) for c in row] for row in t.extract()]) for t in page.find_tables()]
-        found[page.page_number] = [(bbox, rows) for bbox, rows in tables if len(rows[0]) > 1]
+        tables = [(t.bbox, [[_cell(c) for c in row] for row in t.extract()],
+                   [column.bbox[0] for column in t.columns] + [t.bbox[2]]) for t in page.find_tables()]
+        found[page.page_number] = [table for table in tables if len(table[1][0]) > 1]
     return found
 
 
@@ -122,7 +124,8 @@ def _camelot_grids(path: Path, pages, flavor: str) -> dict[int, list]:
         rows = [[_cell(cell.text) if _origin(cell, r, c, flavor) else None for c, cell in enumerate(row)]
                 for r, row in enumerate(table.cells)]
         if len(rows[0]) > 1:
-            found.setdefault(table.page, []).append(((x1, heights[table.page] - y2, x2, heights[table.page] - y1), rows))
+            bbox = (x1, heights[table.page] - y2, x2, heights[table.page] - y1)
+            found.setdefault(table.page, []).append((bbox, rows, [x for x, _ in table.cols] + [table.cols[-1][1]]))
     return found
 
 
@@ -153,12 +156,12 @@ def _size(chars: list) -> float:
 
 def _judge(document: Document) -> dict[str, dict]:
     """Per table section: failed identities, unread values and notes, and the
-    lines it spans, as the shared mapping step reads this document."""
+    lines it spans, as the shared reading step (grids and text) reads this document."""
     ct = CompactText(document.text)
     spans = find_sections(ct.text)
     starts = sorted(ct.line(span[0] - 1) for span in spans.values())
     judged = {}
-    for section, table in read_tables(ct, spans).items():
+    for section, table in read_sections(document, ct, spans).tables.items():
         first = ct.line(spans[section][0] - 1)
         stop = next((s for s in starts if s > first), len(document.text.splitlines()) + 1)
         judged[section] = {"score": (len(IDENTITIES[section](table.values)), _unread(table), len(table.notes),
