@@ -61,7 +61,7 @@ def score(record: dict, truth: dict) -> tuple[int, int, int]:
 def engine_record(document) -> dict:
     """The shared mapping step on one engine's document (values only)."""
     ct = CompactText(document.text)
-    spans = find_sections(ct.text)
+    spans = find_sections(ct)
     return {section: mapping(ct, spans[section]).values
             for section, (mapping, _) in pdf_reader.SECTIONS.items() if section in spans}
 

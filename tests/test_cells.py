@@ -1,4 +1,7 @@
-from toolkit.cells import first_cell_run, fit, parse_cells, split_digit_runs
+import pytest
+
+from toolkit.cells import first_cell_run, fit, parse_cells, parse_grid_cell, split_digit_runs
+from toolkit.normalize import CompactText
 
 ROW_TOTAL = lambda v: v[-1] == sum(v[:-1])  # noqa: E731
 
@@ -45,3 +48,61 @@ def test_cells_read_without_confidence_are_null_and_named():
 
 def test_row_numbering_with_a_chinese_comma_is_not_a_cell():
     assert first_cell_run(" 0 0 1 2、属于")[0] == "0 0 1"
+
+
+def test_thousands_separators_half_and_full_width_are_one_number():
+    assert parse_cells("1,200 0") == [1200, 0]
+    assert parse_cells(CompactText("1，200\t０").text) == [1200, 0]
+
+
+def test_a_grouped_number_in_a_tab_or_pipe_cell_is_one_number():
+    assert CompactText("规章\t13 290\t0\t5").text == "规章 13290 0 5"
+    assert CompactText("13 290 |\n0 |").text == "13290 0"
+    assert CompactText("| 规章 | 1 234 567 | 0 |").text == "规章 1234567 0"
+
+
+def test_a_space_that_may_separate_cells_is_never_joined_by_the_text():
+    assert CompactText("规章 13 290 0 5").text == "规章 13 290 0 5"  # crawler text: no tab, no pipe
+    assert CompactText("规章\t12 3456\t0").text == "规章 12 3456 0"  # not digit groups of three
+    assert CompactText("规章\t13 290 0\t0").text == "规章 13 290 0 0"  # the cell holds more than one number
+
+
+def test_the_row_arithmetic_decides_whether_a_space_separates_digit_groups():
+    got = fit("13 290 0 0 0 0 0 13290", 7, ROW_TOTAL)
+    assert got.values == [13290, 0, 0, 0, 0, 0, 13290] and "only reading" in got.note
+
+
+def test_a_space_the_arithmetic_cannot_settle_stays_null_with_both_readings():
+    got = fit("13 290 0 0 0 0 0 999", 7, ROW_TOTAL)
+    assert got.values == [None] * 7 and got.unread
+    assert set(got.candidates) == {(13, 290, 0, 0, 0, 0, 0), (13290, 0, 0, 0, 0, 0, 999)}
+    got = fit("13 290 0 0", 3)  # section 二: no arithmetic
+    assert got.values == [None] * 3 and set(got.candidates) == {(13, 290, 0), (13290, 0, 0)}
+
+
+def test_without_arithmetic_run_together_digits_split_only_when_every_digit_is_a_cell():
+    assert fit("000", 3).values == [0, 0, 0]
+    assert fit("417", 3).values == [4, 1, 7]
+    got = fit("100", 2)  # (10, 0) is the only split without leading zeros, but nothing confirms it
+    assert got.values == [None, None] and got.candidates == [(10, 0)] and "no arithmetic" in got.note
+    got = fit("898989", 3)
+    assert got.values == [None] * 3 and (89, 89, 89) in got.candidates
+
+
+@pytest.mark.parametrize("cell, value", [
+    ("12", 12), ("１２", 12), ("0.5", 0.5), ("1,200", 1200), ("1，200", 1200), ("13 290", 13290),
+    ("1 200.50", 1200.5), ("12,345,678", 12345678), ("", None), (" ", None), ("/", None), ("—", None),
+    ("无", None), ("∅", None),
+])
+def test_one_grid_cell(cell, value):
+    got = parse_grid_cell(cell)
+    assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("12件", "glued"), ("3*", "glued"), ("45%", "glued"), ("12 3", "not a number"), ("1,20", "not a number"),
+    ("⍰", "not a number"), ("约12", "not a number"), ("abc", "not a number"),
+])
+def test_a_grid_cell_that_is_not_a_plain_number_is_an_error(cell, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_grid_cell(cell)

@@ -6,12 +6,18 @@ stating nothing) or, in crawler text, several numbers run together
 where the row's own arithmetic leaves exactly one way; otherwise the values stay
 ``None`` and the candidates are kept for the record.
 
->>> parse_cells("8 0 — 1.5")
-[8, 0, None, 1.5]
+Numbers are read after NFKC ("１，２００" is "1,200"); "1,200" is 1200. A space
+between digit groups ("13 290") may be a thousands space or may separate two
+cells: ``CompactText`` joins it only inside a tab- or pipe-separated cell, and
+elsewhere ``fit`` joins it only where the row's arithmetic leaves one reading.
+
+>>> parse_cells("8 0 — 1.5 1,200")
+[8, 0, None, 1.5, 1200]
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Callable, Sequence
@@ -27,6 +33,9 @@ CELL_RUN = re.compile(rf"{_CELL}(?:\s*{_CELL})*")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 _NUMBERING = re.compile(r"\s*\d[.、]$")
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:([, ])\d{3})(?:\1\d{3})*(?:\.\d+)?")  # "1,200", "13 290", "1 200.50"
+_SPACE_GROUPED = re.compile(r"[1-9]\d{0,2}(?: \d{3})+(?:\.\d+)?")  # "13 290": one number, or two cells
+_GLUED = re.compile(r"[-+]?\d[\d,. ]*\s*(?:[\u4e00-\u9fff%‰]+|[*※#]+|[a-zA-Z]+)")  # "12件", "3*"
 MAX_CANDIDATES = 50
 MAX_EXTRA_DIGITS = 8  # beyond this, splitting one run has too many ways to search
 
@@ -52,6 +61,34 @@ def parse_number(cell: str) -> Number | None:
         raise ValueError(f"not a number: {cell!r}")
     value = float(cell)
     return int(value) if "." not in cell else value
+
+
+def parse_grid_cell(text: str) -> Number | None:
+    """One cell of a grid table (HTML, DOCX, PDF) as a number; ``None`` for a blank
+    cell or a blank marker. Raises ``ValueError`` for anything else, naming a unit
+    or footnote mark glued to a number ("12件", "3*"), which the caller decides on.
+
+    >>> [parse_grid_cell(cell) for cell in ("１２", " ", "—", "1,200", "13 290", "1 200.50", "0.5")]
+    [12, None, None, 1200, 13290, 1200.5, 0.5]
+    >>> parse_grid_cell("12件")
+    Traceback (most recent call last):
+    ...
+    ValueError: a unit or mark glued to the number: '12件'
+    >>> parse_grid_cell("12 3")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number: '12 3'
+    """
+    cell = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not cell or cell in BLANK_MARKERS:
+        return None
+    if _GROUPED.fullmatch(cell):
+        cell = cell.replace(",", "").replace(" ", "")
+    if _NUMBER.match(cell):
+        return parse_number(cell)
+    if _GLUED.fullmatch(cell):
+        raise ValueError(f"a unit or mark glued to the number: {cell!r}")
+    raise ValueError(f"not a number: {cell!r}")
 
 
 def split_cells(run: str) -> list[str]:
@@ -80,8 +117,10 @@ class CellsRead:
 def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
     """Read exactly ``width`` values from a run of cells.
 
-    Extra trailing cells are ignored with a note; too few cells are split as
-    run-together digits when ``check`` (the row's arithmetic) leaves one way.
+    Extra trailing cells are ignored with a note, unless a number and the digit
+    groups after it ("13 290") could be one cell: then only ``check`` (the row's
+    arithmetic) can choose. Too few cells are split as run-together digits when
+    ``check`` leaves one way; without ``check``, only when every digit is a cell.
     """
     if run is None:
         return CellsRead([None] * width, "no numbers after the label", unread=True)
@@ -94,6 +133,10 @@ def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
     if len(values) == width:
         return CellsRead(values, _unreadable(doubtful), unread_cells=doubtful)
     if len(values) > width:
+        if not doubtful and (grouped := _grouped_readings(cells, width)):
+            return _choose_reading(run, [values[:width]] + grouped, width, check)
+        if check is not None and not doubtful and not _holds(check, values[:width]):
+            return _shifted(run, values, width, check)
         extra = f"ignored {len(cells) - width} extra cell(s) after {width}: {' '.join(cells[width:])!r}"
         return CellsRead(values[:width], "; ".join(filter(None, (_unreadable(doubtful), extra))), unread_cells=doubtful)
     if not all(cell.isdigit() for cell in cells):
@@ -102,10 +145,63 @@ def fit(run: str | None, width: int, check: Check | None = None) -> CellsRead:
     if extra_digits > MAX_EXTRA_DIGITS:
         return CellsRead([None] * width, f"cannot split run-together digits {run!r}: too many digits", unread=True)
     candidates = split_digit_runs(cells, width, check)
-    if len(candidates) == 1:
+    if len(candidates) == 1 and (check is not None or extra_digits == 0):
         return CellsRead(list(candidates[0]), f"split run-together digits {run!r}")
-    reason = "no split satisfies the row's arithmetic" if not candidates else f"{len(candidates)} possible splits"
+    if check is None:
+        reason = f"{len(candidates)} possible split(s) and no arithmetic to confirm one"
+    else:
+        reason = "no split satisfies the row's arithmetic" if not candidates else f"{len(candidates)} possible splits"
     return CellsRead([None] * width, f"cannot split run-together digits {run!r}: {reason}", candidates, unread=True)
+
+
+def _holds(check: Check, values: list) -> bool:
+    """The row's arithmetic on these values, a blank cell read as zero."""
+    return check([0 if v is None else v for v in values])
+
+
+def _shifted(run: str, values: list, width: int, check: Check) -> CellsRead:
+    """More cells than the row holds, and the first ``width`` fail its arithmetic: the
+    one run of ``width`` consecutive cells that satisfies it (a stray cell before
+    the values would otherwise shift every value by one); where none or several
+    do, the first ``width`` as printed, the failed identity left to the checks."""
+    fitting = {tuple(values[k:k + width]) for k in range(1, len(values) - width + 1)
+               if values[k + width - 1] is not None and _holds(check, values[k:k + width])}
+    if len(fitting) == 1:
+        chosen = list(fitting.pop())
+        return CellsRead(chosen, f"{len(values)} cells {run!r} for {width} values: the first {width} fail the "
+                                 f"row's arithmetic, the only {width} in a row that satisfy it are read "
+                                 f"(first {width}: {values[:width]})")
+    return CellsRead(values[:width], f"{len(values)} cells {run!r} for {width} values: the first {width} are read; "
+                                     "they fail the row's arithmetic and no other run of cells satisfies it")
+
+
+MAX_GROUPINGS = 6  # digit groups that could join the number before them; beyond this, too many readings
+
+
+def _grouped_readings(cells: list[str], width: int) -> list[list[Number]]:
+    """Readings of ``width`` values that join a number with the 3-digit groups after
+    it ("13 290" as 13290), the other cells kept as they are."""
+    if sum(bool(_SPACE_GROUPED.fullmatch(f"{a} {b}")) for a, b in zip(cells, cells[1:])) > MAX_GROUPINGS:
+        return []
+    readings: list[list[str]] = [[]]
+    for cell in cells:
+        readings = [r + [cell] for r in readings] + [
+            r[:-1] + [f"{r[-1]} {cell}"] for r in readings if r and _SPACE_GROUPED.fullmatch(f"{r[-1]} {cell}")]
+    return [[parse_number(cell.replace(" ", "")) for cell in r] for r in readings if len(r) == width]
+
+
+def _choose_reading(run: str, readings: list[list[Number | None]], width: int, check: Check | None) -> CellsRead:
+    """The one reading that satisfies the row's arithmetic (blanks counting 0), or none."""
+    fitting = [r for r in readings if check is not None and check([v or 0 for v in r])]
+    if len(fitting) == 1:
+        return CellsRead(fitting[0], f"read {run!r} as {fitting[0]}: the only reading of its digit groups "
+                                     "that satisfies the row's arithmetic")
+    reason = ("no arithmetic to choose" if check is None
+              else f"{len(fitting)} readings satisfy the row's arithmetic" if fitting
+              else "no reading satisfies the row's arithmetic")
+    candidates = [tuple(r) for r in (fitting or readings)]
+    return CellsRead([None] * width, f"cannot tell whether spaces in {run!r} separate cells or digit groups: {reason}",
+                     candidates, unread=True)
 
 
 def _unreadable(doubtful: list[int]) -> str | None:

@@ -162,12 +162,15 @@ class Columns:
         self.under_heading = {c: max((s for s in self.starts if s <= c), default=None)
                               for c in range(max(self.starts) + 1)}
 
+    ignored = ""  # what the last row printed beyond the headings, not used
+
     def cells(self, row) -> tuple[dict, list[str]]:
         """The row's cell under each name, and every sign that its cells do not sit
         under their headings: a number among the labels, words under a heading, a
         number under no column of the template, two cells under one heading. A cell
         that starts inside a merged heading belongs to that heading."""
         under: dict[int, str] = {}
+        self.ignored = ""
         problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _number(t) is not None]
         named = self.named
         beyond = []
@@ -176,7 +179,7 @@ class Columns:
             start = self.under_heading.get(c, self.starts[-1])
             if text is None or not _number_text(text) or start in self.remarks:
                 continue
-            if c > self.last and start not in named:
+            if c > self.last and (start not in named or start in under):
                 beyond.append(text)
             elif start not in named:
                 if _number(text) is not None:
@@ -189,6 +192,13 @@ class Columns:
                 under[start] = text
         if beyond and (problems or self.first not in under):  # the row starts late: shifted right?
             problems.append(f"cells beyond the table's headings ({', '.join(map(repr, beyond))})")
+        elif beyond:
+            self.ignored = f"ignored {len(beyond)} extra cell(s) beyond the table's headings: {' '.join(beyond)!r}"
+        present = [c for c in range(self.first, len(row)) if row[c] is not None]
+        ending = self.under_heading.get(present[-1], self.starts[-1]) if present else self.first
+        missing = [name for name, c in self.at.items() if c > ending]
+        if missing and under:
+            problems.append(f"no cell at all under {', '.join(missing)} (the row ends early)")
         return {name: under.get(c) for name, c in self.at.items()}, problems
 
 
@@ -438,6 +448,8 @@ class Section3Table(_RowsTable):
     def _take(self, name: str, row, line: int) -> None:
         names = codebook.SECTION3_COLUMNS
         cells, problems = self.columns.cells(row)
+        if self.columns.ignored:
+            self.notes.append(f"section3: {name} (line {line}): {self.columns.ignored}")
         values, unread = [], []
         for i, column in enumerate(names):
             try:
@@ -447,7 +459,8 @@ class Section3Table(_RowsTable):
                 unread.append(i)
                 self.notes.append(f"section3: {name} (line {line}) {column}: {why}: left null")
         if problems:
-            values, unread = self._realigned(name, row, line, values, problems), []
+            values = self._realigned(name, row, line, values, problems)
+            unread = [i for i, v in enumerate(values) if v is None] if all(v is None for v in values) else []
         self.found[name] = values
         self.at[name] = line
         if unread:
@@ -471,7 +484,6 @@ class Section3Table(_RowsTable):
             return readings[0]
         self.notes.append(f"{self.section}: {name} (line {line}): {why}, and no one reading that the row's total "
                           "confirms: left null")
-        self.unread_cells[name] = list(range(width))
         return [None] * width
 
     def read(self) -> TableRead:
@@ -611,6 +623,8 @@ class Section4Table(_Table):
             self.notes.append(f"section4: the columns of line {line} cannot be told from their headings: not read")
             return
         cells, problems = columns.cells(row)
+        if columns.ignored:
+            self.notes.append(f"section4 (line {line}): {columns.ignored}")
         self.mapped |= set(columns.at)
         found: dict[str, dict] = {}
         for (group, column), text in cells.items():

@@ -11,6 +11,8 @@ for provenance.
 '三、本年度办理结果'
 >>> CompactText("一、本年新收\t8\t0\n（二）部分 公开").text
 '一、本年新收 8 0 (二)部分公开'
+>>> CompactText("规章\t13 290\t0\n规章 13 290 0").text
+'规章 13290 0 规章 13 290 0'
 """
 from __future__ import annotations
 
@@ -24,6 +26,13 @@ QUOTES = "\"'“”‘’「」『』"
 _SEPARATORS = re.compile(r"(?:[\s|]|-{3,}|={3,})+")
 _VALUE_CHARS = set("0123456789.,+-—–/∅⍰")
 _BLANK_WU = re.compile(r"(?:^|(?<=[\s|]))无(?=[\s|]|$)", re.MULTILINE)  # a cell holding only 无
+_DIGIT_GROUP = re.compile(r"\d{3}(?!\d)")
+_GROUPED_CELL = re.compile(r" *[1-9]\d{0,2}(?: \d{3})+(?:\.\d+)?(?![\d.]) *")  # "13 290", "1 200.50"
+_DIGITS_OR_SPACE = set("0123456789 ")
+_LONGEST_NUMBER = 24
+_CELL_EDGES = "\t|\n"
+_LINE_MARKUP = " \t#*>|"  # markdown heading and emphasis marks, pipes: not text of a line
+_LINE_CLOSING = " \t*|:：。."
 
 
 def normalize(text: str) -> str:
@@ -47,12 +56,14 @@ class CompactText:
         origin: list[int] = []
         pos = 0
         for match in _SEPARATORS.finditer(self.source):
-            self._keep(self.source, pos, match.start(), chars, origin)
-            nxt = self.source[match.end():match.end() + 1]
-            if chars and nxt and (chars[-1] in _VALUE_CHARS or nxt in _VALUE_CHARS):
+            start, stop = match.span()
+            self._keep(self.source, pos, start, chars, origin)
+            nxt = self.source[stop:stop + 1]
+            if (chars and nxt and (chars[-1] in _VALUE_CHARS or nxt in _VALUE_CHARS)
+                    and not (stop - start == 1 and self.source[start] == " " and self._groups_digits(start, stop))):
                 chars.append(" ")
-                origin.append(match.start())
-            pos = match.end()
+                origin.append(start)
+            pos = stop
         self._keep(self.source, pos, len(self.source), chars, origin)
         self.text = "".join(chars)
         self._origin = origin
@@ -63,6 +74,31 @@ class CompactText:
             if source[i] not in QUOTES:
                 chars.append(BLANK_CELL if i in self._blank_cells else source[i])
                 origin.append(i)
+
+    def _groups_digits(self, start: int, stop: int) -> bool:
+        """Whether the one space at ``start:stop`` groups the digits of one number: in
+        a cell of a tab- or pipe-separated line, and that cell holds only the number."""
+        source = self.source
+        if not _DIGIT_GROUP.match(source, stop):
+            return False
+        begin = start
+        while begin > 0 and start - begin < _LONGEST_NUMBER and source[begin - 1] in _DIGITS_OR_SPACE:
+            begin -= 1
+        cell = _GROUPED_CELL.match(source, begin)
+        if not cell or cell.end() <= stop:
+            return False
+        edges = (source[begin - 1] if begin else "\n", source[cell.end()] if cell.end() < len(source) else "\n")
+        return all(edge in _CELL_EDGES for edge in edges) and edges != ("\n", "\n")  # a tab or pipe: cells
+
+    def on_own_line(self, start: int, stop: int) -> bool:
+        """Whether compact text ``start:stop`` is all its source line holds, but for
+        markdown marks, pipes and a closing colon or full stop: a heading, not prose."""
+        first, last = self._origin[start], self._origin[stop - 1]
+        line_start = self.source.rfind("\n", 0, first) + 1
+        line_end = self.source.find("\n", last)
+        line_end = len(self.source) if line_end < 0 else line_end
+        return (not self.source[line_start:first].strip(_LINE_MARKUP)
+                and not self.source[last + 1:line_end].strip(_LINE_CLOSING))
 
     def source_slice(self, start: int, stop: int) -> str:
         """The normalised source text behind compact positions ``start:stop``."""

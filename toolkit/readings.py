@@ -37,7 +37,7 @@ def read_sections(document: Document, ct: CompactText, spans: dict, year: int | 
 def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> tuple[dict, dict]:
     """Per section, the grid reading (the table's own rows and columns) or the text
     reading, and why. The grid reading is kept, unless it fails an identity that the
-    text reading satisfies, or the text reading, satisfying every identity, agrees
+    text reading, reading a number wherever it does, satisfies; or the text reading, satisfying every identity, agrees
     with it on every number it read and reads cells it left null. A reading that
     fails an identity is never repaired."""
     tables, readings = {}, {}
@@ -51,7 +51,7 @@ def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> t
             continue
         failed = {"grid": len(_failures(section, grid[section])), "text": len(_failures(section, text[section]))}
         why = None
-        if failed["grid"] and not failed["text"] and text[section].values != grid[section].values:
+        if failed["grid"] and not failed["text"] and _covers(text[section].values, grid[section].values):
             why = f"its grid reading fails {failed['grid']} identities that the text reading satisfies"
         elif not failed["text"] and _fills(text[section].values, grid[section].values):
             why = "the text reading agrees with the grid reading on every number it read, and reads the cells it left null"
@@ -63,6 +63,11 @@ def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> t
             readings[section]["why"] = (f"{section}: {why}: the text reading is kept ({len(differ)} cells differ: "
                                         + "; ".join(differ[:5]) + ("; …" if len(differ) > 5 else "") + ")")
     return tables, readings
+
+
+def _covers(text, grid) -> bool:
+    """Whether ``text`` has a number wherever ``grid`` has one."""
+    return all(t is not None for _, t, g in _cell_pairs(text, grid) if g is not None)
 
 
 def _fills(text, grid) -> bool:

@@ -19,7 +19,7 @@ from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_fail
 from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS
 from toolkit.collect import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesAreImages, TablesMissing
-from toolkit.fees import processing_fee_yuan
+from toolkit.fees import FeeRead, read_fee
 from toolkit.header import find_agency_and_year
 from toolkit.locality import Locality, locate
 from toolkit.normalize import CompactText
@@ -93,7 +93,7 @@ def read_report(path: str | Path) -> Report:
     if old := _pre_2019_labels(ct.text):
         raise PreNationalFormat(path, f"the statistics table is in the pre-2019 format (it prints {'、'.join(old)}), "
                                       "not the national template of 国办公开办函〔2019〕60号 or 〔2021〕30号: no record is made")
-    spans = find_sections(ct.text)
+    spans = find_sections(ct)
     agency, year, agency_from = find_agency_and_year(document.text)
     found = read_sections(document, ct, spans, year)
     tables, readings, other_tables = found.tables, found.how, found.others
@@ -104,14 +104,14 @@ def read_report(path: str | Path) -> Report:
         raise TablesMissing(path, f"no statistical table could be read (sections 二, 三, 四); found: {found}")
 
     located = locate(agency, document.text, year) if agency else Locality()
-    fee, fee_sentence = processing_fee_yuan(ct.source_slice(*spans["section6"])) if "section6" in spans else (None, None)
+    fee = read_fee(ct.source_slice(*spans["section6"])) if "section6" in spans else FeeRead(None)
     record = dict.fromkeys(RECORD_KEYS)
     record.update(located.record())
     record.update(
         agency=agency, year=year,
         section2_template=_template(tables, "section2"), section3_template=_template(tables, "section3"),
         section2=_values(tables, "section2"), section3=_values(tables, "section3"), section4=_values(tables, "section4"),
-        processing_fee_yuan=fee,
+        processing_fee_yuan=fee.yuan,
     )
     provenance = {
         "file": path.name,
@@ -130,7 +130,7 @@ def read_report(path: str | Path) -> Report:
         },
         "tables": {section: {**_where(table, document), **readings[section]} for section, table in tables.items()},
         "other_tables": other_tables,
-        "processing_fee_from": fee_sentence,
+        "processing_fee_from": fee.sentence,
         "reader": document.details,
     }
     provenance["source"] = source_of(path, provenance["sha256"])  # url, final_url, fetched_at from MANIFEST.csv
@@ -140,12 +140,31 @@ def read_report(path: str | Path) -> Report:
               for section in ("section2", "section3", "section4") if section not in tables]
     if agency is None or year is None:
         notes.append("agency or year not found in the title, preamble or body")
+    notes += _fee_notes(fee, "section6" in spans) + _engine_notes(document.details.get("sections", {}))
     provenance["source_check"] = source_findings({**record, "provenance": provenance}, ct.source)
     notes += [f"source check: {finding['message']}" for finding in provenance["source_check"]]
     checks = (section3_failures(record["section3"], unread_cells(tables.get("section3"), range(len(SECTION3_COLUMNS))))
               + section4_failures(record["section4"], unread_cells(tables.get("section4"), SECTION4_COLUMNS)))
     unresolved = [u for table in tables.values() for u in table.unresolved]
     return Report(record, provenance, checks, notes, unresolved)
+
+
+def _engine_notes(sections: dict) -> list[str]:
+    """A PDF section that camelot read instead of pdfplumber: its empty cells are read as
+    blank, but on a table pdfplumber could not read they may be printed numbers."""
+    return [f"{section}: read by {how['engine']}, as pdfplumber's reading of this table failed more identities or "
+            f"left more cells unread ({how['scores']}); cells {how['engine']} finds empty are read as blank, and may "
+            "be printed numbers it could not place"
+            for section, how in sections.items() if how.get("engine", "pdfplumber") != "pdfplumber"]
+
+
+def _fee_notes(fee: FeeRead, found: bool) -> list[str]:
+    """Why ``processing_fee_yuan`` is null, when it is."""
+    if fee.yuan is not None:
+        return []
+    if not found:
+        return ["section6: no heading 六、其他需要报告的事项 found: processing_fee_yuan is null"]
+    return [f"section6: {fee.note or 'no sentence of section 六 states a 信息处理费'}: processing_fee_yuan is null"]
 
 
 def _template(tables: dict, section: str) -> str | None:

@@ -80,12 +80,6 @@ def group_labels(section: str, template: str) -> tuple[str, ...]:
 
 
 @cache
-def heading_patterns() -> dict[str, str]:
-    """Section name -> regular expression for its heading in compacted text."""
-    return {row["section"]: row["pattern"] for row in _table("headings.csv")}
-
-
-@cache
 def format_labels(table_format: str) -> tuple[str, ...]:
     """Labels printed by only one format of the statistics table ("national" or "pre-2019")."""
     return tuple(compact_label(row["label_zh"]) for row in _table("table_formats.csv") if row["format"] == table_format)

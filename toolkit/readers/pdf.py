@@ -158,7 +158,7 @@ def _judge(document: Document) -> dict[str, dict]:
     """Per table section: failed identities, unread values and notes, and the
     lines it spans, as the shared reading step (grids and text) reads this document."""
     ct = CompactText(document.text)
-    spans = find_sections(ct.text)
+    spans = find_sections(ct)
     starts = sorted(ct.line(span[0] - 1) for span in spans.values())
     judged = {}
     for section, table in read_sections(document, ct, spans).tables.items():

@@ -31,19 +31,20 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")  # as toolkit.normalize counts lines
 def text_tables(text: str) -> tuple[GridTable, ...]:
     """Tables that text prints as rows of cells, as grids: markdown pipe tables
     (``| a | b |`` lines, as converters write them; the ``|---|`` rule is not a
-    row, ``<br>`` inside a cell is a space) and runs of tab-separated lines.
+    row, ``<br>`` inside a cell is a space) and runs of tab-separated lines. A row
+    shorter than the table has no cell (``None``) where it ends early.
 
     >>> text_tables("| 行政复议 | 3 |\\n|---|---|\\n| a | |")[0].rows
     (('行政复议', '3'), ('a', ''))
     >>> text_tables("说明\\n规章\\t1\\t2\\n行政许可\\t5")[0].rows
-    (('规章', '1', '2'), ('行政许可', '5', ''))
+    (('规章', '1', '2'), ('行政许可', '5', None))
     """
     tables, rows, lines, kind = [], [], [], None
     for number, line in enumerate(_NEWLINE.split(text) + [""], start=1):
         cells, this = _cells(line)
         if rows and this != kind and not (this == "rule" and kind == "pipe"):
             width = max(map(len, rows))
-            tables.append(GridTable(tuple(tuple(row + [""] * (width - len(row))) for row in rows), tuple(lines)))
+            tables.append(GridTable(tuple(tuple(row + [None] * (width - len(row))) for row in rows), tuple(lines)))
             rows, lines = [], []
         if cells is not None:
             rows.append(cells)
