@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import pypdfium2 as pdfium  # noqa: E402
 
-from toolkit import read_report, synthetic  # noqa: E402
+from toolkit import read_report, synthetic, variants  # noqa: E402
 from toolkit.normalize import CompactText  # noqa: E402
 from toolkit.readers import pdf as pdf_reader  # noqa: E402
 from toolkit.sections import find_sections  # noqa: E402
@@ -43,11 +43,7 @@ def cpu() -> float:
 
 def cells(record: dict):
     """(section, row, column) -> value of sections 二, 三 and 四."""
-    for section in SECTIONS:
-        for row, values in (record.get(section) or {}).items():
-            items = values.items() if isinstance(values, dict) else enumerate(values)
-            for column, value in items:
-                yield (section, row, column), value
+    return ((key, value) for key, value in variants.cells(record) if key[0] != "section6")
 
 
 def score(record: dict, truth: dict) -> tuple[int, int, int]:

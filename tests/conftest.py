@@ -1,6 +1,7 @@
 """Shared test fixtures: where ../shared is, and a skip when it is absent."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -20,3 +21,14 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def seeds_truth(shared) -> dict:
     return json.loads((shared / "truth" / "seeds.json").read_text(encoding="utf-8"))
+
+
+def docx_bytes(build) -> bytes:
+    """A Word document made by ``build(document)`` (python-docx), as bytes."""
+    import docx
+
+    document = docx.Document()
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -11,7 +11,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
@@ -25,20 +24,14 @@ from toolkit.readers import html as html_reader
 from toolkit.readers.pictures import MAX_PIXELS, tables_are_images
 from toolkit.synthetic import Noise, document, make_record, render_docx, render_scan
 
+from conftest import docx_bytes
+
 TITLE = "合成县人民政府2023年政府信息公开工作年度报告"
 SECTION3 = "三、收到和处理政府信息公开申请情况"
 
 
-def _docx(build) -> bytes:
-    word = docx.Document()
-    build(word)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return buffer.getvalue()
-
-
 def _read_docx(build):
-    return docx_reader.read(Path("r.docx"), _docx(build))
+    return docx_reader.read(Path("r.docx"), docx_bytes(build))
 
 
 def _revision(kind: str, text: str, number: int) -> object:
@@ -263,7 +256,7 @@ def test_hostile_pictures_are_listed_with_their_reason_not_read():
         "word/media/image4.png": _png(300, 200)[:60],  # cut short
         "word/media/image5.png": _png_header(100, 20_000),  # a strip
     }
-    read = docx_reader.read(Path("r.docx"), _with_media(_docx(build), pictures))
+    read = docx_reader.read(Path("r.docx"), _with_media(docx_bytes(build), pictures))
     why = {image["image"]: image["why"] for image in read.details["images"]}
     assert list(why) == list(pictures)
     assert why["word/media/image1.png"] == f"more than {MAX_PIXELS / 1e6:.0f} megapixels: not decoded"
@@ -283,5 +276,5 @@ def test_a_legacy_vml_picture_is_found():
         drawing = blip.xpath("ancestor::w:drawing")[0]
         drawing.getparent().replace(drawing, picture)
 
-    read = docx_reader.read(Path("r.docx"), _with_media(_docx(build), {"word/media/image1.png": b"not a picture"}))
+    read = docx_reader.read(Path("r.docx"), _with_media(docx_bytes(build), {"word/media/image1.png": b"not a picture"}))
     assert [image["image"] for image in read.details["images"]] == ["word/media/image1.png"]

@@ -19,7 +19,7 @@ from toolkit.readers import docx as docx_reader
 from toolkit.readers import html as html_reader
 from toolkit.readers import read_document
 
-from conftest import ROOT
+from conftest import ROOT, docx_bytes
 
 SEED = ROOT / "data" / "raw" / "004_05aca36cc1e89005.txt"
 RECORD = ("agency", "year", "section2_template", "section3_template", "processing_fee_yuan",
@@ -98,19 +98,11 @@ def test_an_empty_page_is_an_empty_file(data):
 
 @pytest.mark.parametrize("suffix, extractor", [(".html", "html"), (".htm", "html"), (".shtml", "html"), (".docx", "docx")])
 def test_readers_are_registered_by_suffix(suffix, extractor):
-    data = _page("<p>x</p>").encode() if extractor == "html" else _docx_bytes(lambda d: d.add_paragraph("x"))
+    data = _page("<p>x</p>").encode() if extractor == "html" else docx_bytes(lambda d: d.add_paragraph("x"))
     assert read_document(Path("report" + suffix), data).format == extractor
 
 
 # --- DOCX on tiny inputs ------------------------------------------------------
-
-def _docx_bytes(build) -> bytes:
-    document = docx.Document()
-    build(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
 
 def test_docx_paragraphs_and_tables_in_order_with_merged_cells_once():
     def build(document):
@@ -122,7 +114,7 @@ def test_docx_paragraphs_and_tables_in_order_with_merged_cells_once():
         document.add_paragraph("")
         document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
 
-    document = docx_reader.read(Path("r.docx"), _docx_bytes(build))
+    document = docx_reader.read(Path("r.docx"), docx_bytes(build))
     assert document.text.splitlines() == [
         "三、收到和处理政府信息公开申请情况",
         "(三)不予公开\t1.属于国家秘密\t7",
@@ -323,7 +315,7 @@ def render_docx(parts: list) -> bytes:
                     table.cell(r, c).merge(table.cell(r + row_span - 1, c + col_span - 1))
             for r, c, _, _, text in placed:
                 table.rows[r].cells[c].text = text
-    return _docx_bytes(build)
+    return docx_bytes(build)
 
 
 @pytest.fixture(scope="module")
