@@ -197,7 +197,7 @@ def test_a_linked_picture_is_listed_not_fetched_and_named_as_the_reason(tmp_path
     assert read.details["images"] == [{"image": "http://example.org/table.png", "ocr": False,
                                        "why": "linked image, not embedded in the document: not fetched"}]
     assert "http://example.org/table.png: linked image" in tables_are_images(read)
-    (tmp_path / "linked.docx").write_bytes(_docx(_linked_picture))
+    (tmp_path / "linked.docx").write_bytes(docx_bytes(_linked_picture))
     with pytest.raises(TablesAreImages, match=r"tables are images: 1 picture .*example\.org/table\.png") as failed:
         read_report(tmp_path / "linked.docx")
     assert failed.value.reason == "tables_are_images"
