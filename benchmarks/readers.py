@@ -28,6 +28,7 @@ import pypdfium2 as pdfium  # noqa: E402
 from toolkit import read_report, synthetic, variants  # noqa: E402
 from toolkit.normalize import CompactText  # noqa: E402
 from toolkit.readers import pdf as pdf_reader  # noqa: E402
+from toolkit.readings import read_sections  # noqa: E402
 from toolkit.sections import find_sections  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -55,11 +56,9 @@ def score(record: dict, truth: dict) -> tuple[int, int, int]:
 
 
 def engine_record(document) -> dict:
-    """The shared mapping step on one engine's document (values only)."""
+    """The shared reading step (grids and text) on one engine's document (values only)."""
     ct = CompactText(document.text)
-    spans = find_sections(ct)
-    return {section: mapping(ct, spans[section]).values
-            for section, (mapping, _) in pdf_reader.SECTIONS.items() if section in spans}
+    return {section: table.values for section, table in read_sections(document, ct, find_sections(ct)).tables.items()}
 
 
 def pages(path: Path) -> int:

@@ -36,6 +36,7 @@ _PAGE_NUMBER_LINE = re.compile(  # "- 3 -", "第3页", "第3页共7页", "3/7", 
     r"^[ \t]*(?:[-—–][ \t]*\d+[ \t]*[-—–]|第?[ \t]*\d+[ \t]*页(?:[ \t]*/?[ \t]*共[ \t]*\d+[ \t]*页)?"
     r"|\d+[ \t]*/[ \t]*\d+|\d{1,3})[ \t]*$", re.MULTILINE)
 _BROKEN_LINE = re.compile(r"(?<![。;!?:])\n+(?![ \t]*(?:\(?[一二三四五六七八九十\d]+[)、.]|[一二三四五六七八九十]+是))")
+_SPACE_IN_WORDS = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")  # a line break inside a Word paragraph
 _TITLE = re.compile(r"《[^》]*》|<[^>]*>|〈[^〉]*〉")  # a cited document ("…的通知》") is no fee notice
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")  # a comma, but not a thousands separator
@@ -69,7 +70,7 @@ def read_fee(section6: str) -> FeeRead:
 def _sentences(text: str) -> list[str]:
     """Sentences, with page number lines dropped and lines broken mid-sentence joined."""
     text = _PAGE_NUMBER_LINE.sub("", normalize(text))
-    text = _BROKEN_LINE.sub("", text)
+    text = _SPACE_IN_WORDS.sub("", _BROKEN_LINE.sub("", text))
     return [sentence.strip() for sentence in _SENTENCE_END.split(text) if sentence.strip()]
 
 

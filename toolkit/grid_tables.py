@@ -261,6 +261,7 @@ class _Table:
     def __init__(self, caption: str):
         self.caption = caption
         self.headings: list = []  # the heading rows above the data rows now being read
+        self.headings_closed = False  # data rows came after them: a heading row now opens a new block
         self.seen: set[tuple] = set()
         self.data_rows = 0
         self.notes: list[str] = []
@@ -285,8 +286,6 @@ class _Table:
         self.headings.append(row)
         self.seen.add(key)
         return True
-
-    headings_closed = False
 
     @property
     def unaligned(self) -> bool:
@@ -416,8 +415,7 @@ def _labels(row) -> list[str]:
 class Section3Table(_RowsTable):
     section = "section3"
     spellings = _spellings("section3", "column")
-    groups = [(compact_label(row["label_zh"]), row["number"])
-              for row in codebook._table("groups.csv") if row["section"] == "section3"]
+    groups = codebook.group_numbers("section3")
 
     @staticmethod
     @cache
@@ -521,8 +519,11 @@ def _row_adds_up(values: list) -> bool:
 
 
 def _groups_add_up(found: dict) -> bool:
-    """Section 四 groups whose printed totals are the sums of their printed parts."""
-    return all(_row_adds_up([g[c] for c in codebook.SECTION4_COLUMNS]) for g in found.values())
+    """Section 四 groups that print a number each add up (their total the sum of their
+    parts), and there is at least one; an all-blank group confirms nothing, and denies nothing."""
+    printed = [[g[c] for c in codebook.SECTION4_COLUMNS] for g in found.values()]
+    printed = [values for values in printed if any(v is not None for v in values)]
+    return bool(printed) and all(_row_adds_up(values) for values in printed)
 
 
 class Section2Table(_RowsTable):

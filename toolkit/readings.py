@@ -30,8 +30,18 @@ class Readings:
 def read_sections(document: Document, ct: CompactText, spans: dict, year: int | None = None) -> Readings:
     """Every statistics table of ``document``: as grids and as text, one kept per section."""
     grid_tables, others = read_grids(document.grids, document.text).own(year)
-    tables, how = choose_readings(grid_tables, read_tables(ct, spans))
+    settled = {section for section, table in grid_tables.items() if _settled(section, table)}
+    text_tables = read_tables(ct, {section: span for section, span in spans.items() if section not in settled})
+    tables, how = choose_readings(grid_tables, text_tables)
+    for section in settled:
+        how[section] = {"reader": "grid", "why_not_text": "every row and cell read, every identity holds"}
     return Readings(tables, how, others)
+
+
+def _settled(section: str, table: TableRead) -> bool:
+    """A grid reading with every row and cell read and every identity holding: the
+    text reading could not change it."""
+    return not table.unread and not table.unread_cells and not _failures(section, table) and section != "section2"
 
 
 def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> tuple[dict, dict]:

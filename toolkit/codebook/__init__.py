@@ -71,6 +71,12 @@ def labels(section: str, name: str) -> tuple[str, ...]:
 
 
 @cache
+def group_numbers(section: str) -> tuple[tuple[str, str], ...]:
+    """(label, printed number) of each group of rows: ("不予公开", "(三)")."""
+    return tuple((compact_label(row["label_zh"]), row["number"]) for row in _table("groups.csv") if row["section"] == section)
+
+
+@cache
 def group_labels(section: str, template: str) -> tuple[str, ...]:
     """Labels that head a group of rows (not rows themselves): they end a row's cells."""
     return tuple(

@@ -32,6 +32,7 @@ from toolkit.readers.pictures import MIN_SIDE, Pictures, data_uri, splice
 
 _DECLARED = re.compile(rb"""(?:<meta[^>]*?charset|<\?xml[^>]*?encoding)\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 _PRESCAN_BYTES = 8192
+_SPAN = re.compile(r"\s*(\d+)")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # GB2312/GBK pages often hold GB18030 characters; a UTF-16 label on a byte page means UTF-8 (WHATWG)
 _READ_AS = {"gb2312": "gb18030", "gbk": "gb18030", "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
@@ -195,6 +196,8 @@ def _declared_side(image) -> float:
 
 def _cell_text(cell) -> str:
     """A cell's text on one line (a cell is never navigation, whatever its class)."""
+    if len(cell) == 0:  # text alone, as most cells hold: the same line, without the walk
+        return " ".join((cell.text or "").translate(_INVISIBLE).split())
     return " ".join(_cell_lines(cell))
 
 
@@ -207,7 +210,8 @@ def _cell_lines(cell) -> list[str]:
 
 def _span(cell, attribute: str) -> int:
     """A cell's rowspan or colspan as the browser reads it (1 when absent or not a number)."""
-    digits = re.match(r"\s*(\d+)", cell.get(attribute) or "")
+    value = cell.get(attribute)
+    digits = _SPAN.match(value) if value else None
     return int(digits.group(1)) if digits and int(digits.group(1)) > 0 else 1
 
 
