@@ -675,6 +675,7 @@ class Section4Table(_Table):
                 missing = [column for column in codebook.SECTION4_COLUMNS if (group, column) not in self.mapped]
                 if missing:
                     read.notes.append(f"section4: {group}: no heading found for {', '.join(missing)}: left null")
+                    read.unread_cells[group] = [codebook.SECTION4_COLUMNS.index(c) for c in missing]
             else:
                 read.unread.append(group)
                 read.notes.append(f"section4: {group} not found")
