@@ -225,6 +225,7 @@ def _find_all(text: str, needle: str, span) -> list[int]:
 
 def _record(read: TableRead, ct: CompactText, label: _Label, got: CellsRead, section: str) -> None:
     read.rows_at[label.name] = ct.line(label.start)
+    read.labels[label.name] = {"printed": ct.text[label.start:label.stop], "matched": "exact"}
     if got.unread:
         read.unread.append(label.name)
     if got.unread_cells:
