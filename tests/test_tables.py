@@ -114,3 +114,30 @@ def test_section4_after_prose_and_a_header_with_an_extra_trailing_cell():
 def test_duplicated_top_level_numbering_does_not_confuse_sections():
     text = "一、总体情况\n一、工作情况\n(二)依申请公开\n二、主动公开政府信息情况\n表\n三、收到和处理政府信息公开申请情况\n"
     assert list(find_sections(CompactText(text).text)) == ["section2", "section3"]
+
+
+def test_a_misprinted_label_in_crawler_text_is_read_where_it_must_stand(tmp_path):
+    """Cells run together: the one row missing between two rows found is read from the
+    words there when they are like its label and its number confirms it."""
+    from toolkit import read_report, synthetic
+
+    report = synthetic.synthesize(3, "crawler")
+    text = report.data.decode("utf-8")
+    assert "其他法律行政法规禁止公开" in text
+    path = tmp_path / report.name
+    path.write_text(text.replace("其他法律行政法规禁止公开", "其他法律行政止公开", 1), encoding="utf-8")
+    read = read_report(path)
+    assert read.record["section3"] == report.expected["section3"]
+    assert read.provenance["tables"]["section3"]["labels"]["withheld_law_prohibited"] == {
+        "printed": "2.其他法律行政止公开", "matched": "similar 0.86, numbered (三)2"}
+
+
+def test_words_unlike_the_missing_label_leave_its_row_null(tmp_path):
+    from toolkit import read_report, synthetic
+
+    report = synthetic.synthesize(3, "crawler")
+    path = tmp_path / report.name
+    path.write_text(report.data.decode("utf-8").replace("属于行政查询事项", "某某某某某某", 1), encoding="utf-8")
+    read = read_report(path)
+    assert read.record["section3"]["withheld_administrative_inquiry"] == [None] * 7
+    assert "withheld_administrative_inquiry" in read.provenance["tables"]["section3"]["unread"]

@@ -9,12 +9,14 @@ row of their group and rows split across lines.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from itertools import product
 
 from toolkit import codebook
 from toolkit.checks import column_identity_failures
 from toolkit.cells import CELL_RUN, CellsRead, first_cell_run, fit, parse_number, split_cells
+from toolkit.labels import Candidate, match_label
 from toolkit.normalize import CompactText
 from toolkit.readers.grid import BLANK_CELL
 
@@ -43,6 +45,8 @@ class _Label:
     name: str
     start: int
     stop: int
+    how: str = "exact"
+    printed: str = ""
 
 
 def read_section2(ct: CompactText, span: tuple[int, int]) -> TableRead:
@@ -212,7 +216,36 @@ def _locate(text: str, span, section: str, names) -> list[_Label]:
         if best:
             found.append(best)
             cursor = best.stop
-    return found
+    return sorted(found + _misprinted(text, section, list(names), found), key=lambda label: label.start)
+
+
+_WORDS = re.compile(r"[^\d\s∅⍰/—–\-.,、|]*[\u4e00-\u9fff][^\d\s∅⍰|]*")
+_NUMBER_BEFORE = re.compile(r"(\d)[.、]$")  # sub-rows are numbered 1 to 8
+
+
+def _misprinted(text: str, section: str, names: list[str], found: list[_Label]) -> list[_Label]:
+    """Labels the exact search missed, looked for where they must stand: the one row
+    missing between two rows found, its words there read as its label when they are
+    like it (``toolkit.labels``: by similarity, confirmed by that place)."""
+    at = {label.name: label for label in found}
+    added = []
+    for i, name in enumerate(names):
+        before = next((at[n] for n in reversed(names[:i]) if n in at), None)
+        after = next((at[n] for n in names[i + 1:] if n in at), None)
+        if name in at or before is None or after is None:
+            continue
+        between = names[names.index(before.name) + 1:names.index(after.name)]
+        words = _WORDS.search(text, before.stop, after.start)
+        if between != [name] or words is None:
+            continue
+        number = _NUMBER_BEFORE.search(text, max(before.stop, words.start() - 3), words.start())
+        printed = (f"{number.group(1)}." if number else "") + words.group()
+        row = next((r for r in codebook.fields(section) if r["name"] == name), {})
+        candidate = Candidate(name, codebook.labels(section, name), row.get("number", ""))
+        match = match_label(printed, [candidate], re.sub(r"\d+$", "", candidate.number))
+        if match:
+            added.append(_Label(name, words.start(), words.end(), match.how, printed))
+    return added
 
 
 def _find_all(text: str, needle: str, span) -> list[int]:
@@ -225,7 +258,7 @@ def _find_all(text: str, needle: str, span) -> list[int]:
 
 def _record(read: TableRead, ct: CompactText, label: _Label, got: CellsRead, section: str) -> None:
     read.rows_at[label.name] = ct.line(label.start)
-    read.labels[label.name] = {"printed": ct.text[label.start:label.stop], "matched": "exact"}
+    read.labels[label.name] = {"printed": label.printed or ct.text[label.start:label.stop], "matched": label.how}
     if got.unread:
         read.unread.append(label.name)
     if got.unread_cells:
