@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SHARED_CORPUS := ../shared/corpus
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+# the bundled reports: the notebooks read what they give (data/processed/sample), whatever else is in data/raw
+SAMPLE := $(addprefix data/raw/,000_323c267c87cacc94.txt 001_45c66cdd23912b77.txt 002_1ee472de9be0b35c.txt \
+            003_8d388e7911cc997b.txt 004_05aca36cc1e89005.txt)
 
 .PHONY: help demo test extract notebooks corpus clean
 
@@ -16,14 +19,16 @@ demo: extract notebooks ## set up, extract the bundled reports, build data/proce
 test: extract ## set up, extract, then run every test (unit, end-to-end, notebooks)
 	$(BIN)/python -m pytest
 
-extract: $(INSTALLED) ## extract data/raw (+ the committed corpus statistics) into data/processed
-	$(BIN)/python -m toolkit extract data/raw --records data/processed/corpus --out data/processed
+extract: $(INSTALLED) ## extract data/raw (+ the committed corpus statistics) into data/processed, the bundled sample into data/processed/sample
+	$(BIN)/python -m toolkit extract $(SAMPLE) --records data/processed/corpus --out data/processed/sample --replace --quiet
+	$(BIN)/python -m toolkit extract data/raw --records data/processed/corpus --out data/processed --replace; \
+	  test $$? -le 1  # 1 = some of your files are listed in data/processed/failures.csv: the tables are written
 
 notebooks: $(INSTALLED) ## execute the notebooks, HTML copies in reports/
 	$(BIN)/python -m jupyter nbconvert --to html --execute --output-dir reports $(NOTEBOOKS)
 
 corpus: $(INSTALLED) ## re-extract the real reports of ../shared/corpus into data/processed/corpus (committed)
-	$(BIN)/python -m toolkit extract --manifest $(SHARED_CORPUS)/MANIFEST.tsv --out data/processed/corpus --quiet; \
+	$(BIN)/python -m toolkit extract --manifest $(SHARED_CORPUS)/MANIFEST.tsv --out data/processed/corpus --replace --quiet; \
 	  test $$? -le 1  # 1 = some inputs are listed as failures, as expected
 
 $(INSTALLED): pyproject.toml

@@ -21,10 +21,10 @@ LAUGHS = ('<!DOCTYPE {root} [<!ENTITY l0 "ha">'
           + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)) + "]>")
 SECRET = "/etc/hostname"
 
-EXPECTED = {  # file -> reason
+EXPECTED = {  # file -> reason (or the reasons it may end with)
     "truncated.pdf": "damaged",
     "encrypted.pdf": "encrypted",
-    "thousand_pages.pdf": "timeout",
+    "thousand_pages.pdf": "too_many_pages",  # no page names the statistics tables (test_hazards.py)
     "random.pdf": "damaged",
     "zip_bomb.docx": "unreadable",
     "laughs.docx": "unreadable",
@@ -32,7 +32,8 @@ EXPECTED = {  # file -> reason
     "random.docx": "unreadable",
     "laughs.html": "tables_missing",
     "external_entities.html": "tables_are_images",  # its <img src=...> is an external picture, never fetched
-    "fifty_megabytes.html": "timeout",
+    # which limit stops it first (time, or the reading process's memory cap) depends on the machine
+    "fifty_megabytes.html": ("timeout", "too_much_memory"),
     "random.html": "not_text",
     "random.txt": "not_text",
     "menu.txt": "not_annual_report",
@@ -101,7 +102,10 @@ def hostile(tmp_path_factory, server):
 def test_each_hostile_file_is_a_failure_with_its_reason(hostile):
     reports, failures, _, inputs = hostile
     assert reports == [] and len(failures) == len(inputs) == len(EXPECTED)
-    assert {f["file"]: f["reason"] for f in failures} == EXPECTED
+    reasons = {f["file"]: f["reason"] for f in failures}
+    assert reasons.keys() == EXPECTED.keys()
+    assert {name: reason for name, reason in reasons.items()
+            if reason not in (EXPECTED[name] if isinstance(EXPECTED[name], tuple) else (EXPECTED[name],))} == {}
     assert all(f["message"] for f in failures)
 
 

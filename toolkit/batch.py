@@ -25,6 +25,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import resource
 import stat
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -42,6 +43,7 @@ from toolkit.report import Report, read_report
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
 TASKS_PER_PROCESS = 10_000  # a reading process is replaced after this many files, so no leak grows unbounded
 IN_FLIGHT_PER_PROCESS = 4  # files handed out ahead per reading process: workers never wait, memory stays bounded
+MEMORY_LIMIT = int(os.environ.get("TOOLKIT_MEMORY_LIMIT", 3 * 2**30))  # bytes of address space per reading process
 DASK_PLUGIN = "toolkit-reading-pool"
 DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start the processes that stop a "
                   "file at its time limit: start them with DASK_DISTRIBUTED__WORKER__DAEMON=False in their "
@@ -54,15 +56,15 @@ def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *,
     """Read every (file, collection, manifest row) not yet in ``cache``; returns the
     records and the failures of all inputs, in input order, and what was done
     (``read`` now, ``cached``, ``duplicates``, ``unreadable``, ``records``, ``failed``)."""
-    inputs, cache = list(inputs), Cache(Path(cache))
+    inputs, cache = [_named(*item) for item in inputs], Cache(Path(cache))
     keys, entries, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress)
     reports, failures = [], []
-    for (path, collection, row), key in zip(inputs, keys):
+    for (path, collection, row, name), key in zip(inputs, keys):
         entry = key if isinstance(key, dict) else entries[key]
         if "failure" in entry:
-            failures.append({"file": path.name, "path": str(path), **entry["failure"]})
+            failures.append({"file": name, "path": printable(os.fsdecode(path)), **entry["failure"]})
         else:
-            reports.append(_placed(entry["record"], path, collection, row))
+            reports.append(_placed(entry["record"], path, collection, row, name))
     counts.update(records=len(reports), failed=len(failures))
     if progress:
         tqdm.write(f"{counts['inputs']} files: {counts['read']} read now, {counts['cached']} from {cache.folder}, "
@@ -85,14 +87,17 @@ def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout,
             entries[key] = entry
             counts["read"] += 1
             bar.update()
-            if "failure" in entry:
-                tqdm.write(f"FAILED {path}: {entry['failure']['message']}")
+            if "failure" in entry and progress:
+                tqdm.write(f"FAILED {printable(os.fsdecode(path))}: {entry['failure']['message']}")
     return keys, entries, counts
 
 
 def warm_up() -> None:
-    """In a new reading process: load the division table, then freeze what is loaded,
-    so that the collection after each DOCX (below) has only that file's objects to scan."""
+    """In a new reading process: cap its memory (address space, ``MEMORY_LIMIT``: a file
+    that needs more fails as ``too_much_memory``), load the division table, then freeze
+    what is loaded, so that the collection after each DOCX (below) has only that file's
+    objects to scan."""
+    _cap_memory(MEMORY_LIMIT)
     divisions()
     gc.freeze()
 
@@ -103,7 +108,11 @@ def extract(path: str) -> dict:
         return {"code": code_version(), "record": read_report(path).to_dict()}
     except ReportError as error:  # one this process cannot open (a Dask worker without the path) is tried again
         return _failed(error.reason, error.message, retry=isinstance(error.__cause__, OSError))
-    except Exception as error:  # a bug of ours (or MemoryError, RecursionError) must not lose the other files
+    except MemoryError:
+        gc.collect()
+        return _failed("too_much_memory", f"reading needed more than the memory a reading process may use "
+                                          f"({MEMORY_LIMIT / 2**30:g} GB, TOOLKIT_MEMORY_LIMIT): stopped")
+    except Exception as error:  # a bug of ours (or RecursionError) must not lose the other files
         return _failed("internal_error", f"{type(error).__name__}: {error}")
     finally:
         if path.lower().endswith(".docx"):  # python-docx leaves reference cycles holding whole XML trees
@@ -143,7 +152,8 @@ class Cache:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        # a file name that is not UTF-8 (surrogate escapes) is kept as a JSON \u escape, read back exactly
+        tmp.write_bytes(json.dumps(entry, ensure_ascii=False).encode("utf-8", "backslashreplace"))
         os.replace(tmp, target)
 
     def _path(self, key: str) -> Path:
@@ -166,11 +176,12 @@ def _to_read(inputs, cache: Cache, timeout: float, keys: list, entries: dict, co
     (or, for a file that cannot be opened, its failure) to ``keys``, and the entries
     found in the cache to ``entries``, as it goes."""
     queued = set()
-    for path, _, _ in inputs:
+    for path, _, _, _ in inputs:
         key = _key(path)
         keys.append(key)
         if isinstance(key, dict):
-            tqdm.write(f"FAILED {path}: {key['failure']['message']}")
+            if not bar.disable:
+                tqdm.write(f"FAILED {printable(os.fsdecode(path))}: {key['failure']['message']}")
         elif key not in queued and key not in entries and (entry := cache.fresh(key, timeout)):
             entries[key] = entry
         seen = ("unreadable" if isinstance(key, dict) else "duplicates" if key in queued
@@ -276,12 +287,45 @@ def _read_on_worker(path: str, timeout: float) -> dict:
 
 
 def _failed(reason: str, message: str, **extra) -> dict:
-    return {"code": code_version(), "failure": {"reason": reason, "message": message}, **extra}
+    return {"code": code_version(), "failure": {"reason": reason, "message": printable(message)}, **extra}
 
 
-def _placed(record: dict, path: Path, collection: str, row: dict | None) -> Report:
-    """The cached record, with this input's own name, path, source, collection and manifest row."""
+def _cap_memory(limit: int) -> None:
+    """Cap this process's address space at ``limit`` bytes (never above a cap already set)."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = min(limit, hard) if hard != resource.RLIM_INFINITY else limit
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # a platform without the limit: read uncapped
+        pass
+
+
+def printable(text: str) -> str:
+    """``text`` as it may be shown and written: bytes that are not UTF-8 (a file name
+    from a zip made on Windows, decoded with surrogate escapes) and characters that
+    are not printable become escapes (``\\xb9``, ``\\n``).
+
+    >>> printable(os.fsdecode("报告".encode("gbk") + b".txt") + "\\n")
+    '\\\\xb1\\\\xa8\\\\xb8\\\\xe6.txt\\\\n'
+    """
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _named(path: Path, collection: str, row: dict | None, name: str | None = None) -> tuple:
+    """An input with its report name (default: the file's name, printable)."""
+    path = Path(path)
+    return path, collection, row, name or printable(os.fsdecode(path.name))
+
+
+def _placed(record: dict, path: Path, collection: str, row: dict | None, name: str) -> Report:
+    """The cached record, with this input's own name, path, source, collection and manifest row.
+    A path that is not printable UTF-8 is shown escaped, and kept exactly as ``path_bytes`` (hex)."""
     report = Report.from_dict(record)  # one entry may serve several inputs (the same content twice): copy
-    report.provenance = {**report.provenance, "file": path.name, "path": str(path), "collection": collection,
+    shown = printable(os.fsdecode(path))
+    exact = {"path_bytes": os.fsencode(path).hex()} if shown != os.fsdecode(path) else {}
+    provenance = {k: v for k, v in report.provenance.items() if k != "path_bytes"}
+    report.provenance = {**provenance, "file": name, "path": shown, **exact, "collection": collection,
                          "source": source_of(path, report.provenance["sha256"]), **({"manifest": row} if row else {})}
     return report

@@ -3,11 +3,16 @@
 
 ``extract`` reads on every core (``--jobs``) or on a Dask cluster (``--scheduler``),
 stops a file after ``--timeout`` seconds, and keeps what each file gave in
-``<out>/cache``: run it again and only new or changed files are read."""
+``<out>/cache``: run it again and only new or changed files are read. Into a folder
+that holds records already, the new ones are added (``--replace`` to start afresh).
+
+Exit status: 0 every input became a record; 1 some inputs are failure rows
+(``failures.csv``); 2 nothing was done (a usage error, a malformed corrections file)."""
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +21,8 @@ from toolkit import batch
 from toolkit.collect import MANIFEST, USER_AGENT, collect
 from toolkit.collect import summary as collect_summary
 from toolkit.config import CORRECTIONS
-from toolkit.corpus import build_corpus, load_records
+from toolkit.corpus import Corpus, build_corpus, load_records, merged
+from toolkit.corrections import CorrectionsError, load_corrections
 from toolkit.outputs import write_outputs
 from toolkit.tidy import reports_table
 
@@ -41,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
                          help="read on a Dask cluster instead: its scheduler address, e.g. tcp://host:8786")
     extract.add_argument("--timeout", type=float, default=batch.DEFAULT_TIMEOUT,
                          help="seconds a file may take before it is stopped and listed as a failure (default: %(default)s)")
+    extract.add_argument("--replace", action="store_true",
+                         help="replace the records already in --out (default: add to them; same content, same record)")
+    extract.add_argument("--follow-links-outside", action="store_true",
+                         help="follow symbolic links that lead out of the folders named (default: listed as failures)")
     extract.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     fetch = commands.add_parser("collect", help="download report pages and their attachments into data/raw")
     fetch.add_argument("urls", help="CSV file with a 'url' column")
@@ -58,16 +68,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.paths and not args.manifest:
         parser.error("give report files or folders, or --manifest")
-    corpus = build_corpus(args.paths, progress=not args.quiet, manifest=args.manifest, jobs=args.jobs,
-                          scheduler=args.scheduler, timeout=args.timeout, cache=Path(args.out) / CACHE)
-    failed_now = len(corpus.failures)
-    for folder in args.records:
-        corpus.extend(load_records(folder))
-    write_outputs(corpus, args.out, args.corrections)
+    try:  # what would stop the run later is refused before anything is read
+        load_corrections(args.corrections)
+        earlier = [load_records(folder) for folder in args.records]
+        existing = Corpus() if args.replace else load_records(args.out)
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except (CorrectionsError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    read = build_corpus(args.paths, progress=not args.quiet, manifest=args.manifest, jobs=args.jobs,
+                        scheduler=args.scheduler, timeout=args.timeout, cache=Path(args.out) / CACHE,
+                        links_outside=args.follow_links_outside)
+    corpus = merged(read, *earlier, existing)
+    tables = write_outputs(corpus, args.out, args.corrections)
     if not args.quiet:
         print(summary(corpus))
-        print(f"{len(corpus.reports)} records, {len(corpus.failures)} failures -> {args.out}")
-    return 1 if failed_now else 0
+        print(outcome(read, corpus, existing, tables, args.out))
+    return 1 if read.failures else 0
 
 
 def _collect(args) -> int:
@@ -80,12 +97,40 @@ def _collect(args) -> int:
 
 def summary(corpus) -> str:
     """A short table for people: one line per record, with its request totals."""
+    if not corpus.reports:
+        return "no records"
     table = reports_table(corpus.reports[:SUMMARY_ROWS])[SUMMARY_COLUMNS]
     table.insert(4, "requests", [_total(r, "new_received") for r in corpus.reports[:SUMMARY_ROWS]])
     table.insert(5, "not_held", [_total(r, "unable_not_held") for r in corpus.reports[:SUMMARY_ROWS]])
     more = len(corpus.reports) - SUMMARY_ROWS
     with pd.option_context("display.width", 200, "display.max_columns", None):
         return table.to_string(index=False) + (f"\n… and {more} more (see reports.csv)" if more > 0 else "")
+
+
+def outcome(read: Corpus, corpus: Corpus, existing: Corpus, tables: dict, out: str) -> str:
+    """What the run did, in a few lines: inputs, failures by reason, records added,
+    corrections not applied, identities before and after corrections."""
+    lines = [f"{len(read.reports) + len(read.failures)} inputs: {len(read.reports)} records, "
+             f"{len(read.failures)} failures"]
+    for reason, count in Counter(f["reason"] for f in read.failures).most_common():
+        example = next(f for f in read.failures if f["reason"] == reason)
+        lines.append(f"  {count} {reason}, e.g. {example['message'][:150]}")
+    if existing.reports:
+        kept = len(corpus.reports) - len(read.reports)
+        lines.append(f"{kept} records already in {out} kept (--replace to drop them)")
+    corrections = tables["corrections_applied"]
+    for status in ("stale", "not_found"):
+        for row in corrections[corrections["status"] == status].itertuples(index=False):
+            lines.append(f"correction {status}: {row.report} {row.field} (printed {row.printed_value}, "
+                         f"correction {row.corrected_value})")
+    panel = tables["panel"]
+    if (corrections["status"] == "applied").any():
+        lines.append(f"identities failed: {int(panel['identities_failed'].sum())} as printed, "
+                     f"{int(panel['identities_failed_corrected'].sum())} after "
+                     f"{int((corrections['status'] == 'applied').sum())} corrections")
+    lines.append(f"{len(corpus.reports)} records, {len(corpus.failures)} failures -> {out}"
+                 + (" (see failures.csv)" if corpus.failures else ""))
+    return "\n".join(lines)
 
 
 def _total(report, row: str):

@@ -11,29 +11,83 @@ the toolkit read equals ``printed_value``; otherwise it is reported as ``stale``
 """
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
 
+from toolkit import codebook
+
 COLUMNS = ["report", "field", "printed_value", "corrected_value", "source"]
 FIELD_PARTS = ["section", "row", "column"]
+NAMES = {  # what a field may name: the harmonised rows and columns
+    "section3": (set(codebook.section3_rows("2019")), set(codebook.SECTION3_COLUMNS)),
+    "section4": (set(codebook.SECTION4_GROUPS), set(codebook.SECTION4_COLUMNS)),
+}
+
+
+class CorrectionsError(ValueError):
+    """A corrections file that cannot be applied as written; the message names the line."""
 
 
 def load_corrections(path: str | Path) -> pd.DataFrame:
-    """The corrections file, or an empty table when there is none."""
+    """The corrections file, or an empty table when there is none. A malformed file
+    raises ``CorrectionsError`` naming its first bad line, before anything is read."""
     path = Path(path)
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS + FIELD_PARTS)
-    table = pd.read_csv(path, dtype={"report": str, "field": str, "source": str})
-    missing = set(COLUMNS) - set(table.columns)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = _rows(path, csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise CorrectionsError(f"{path}: cannot be read as a UTF-8 CSV file: {error}") from error
+    table = pd.DataFrame(rows, columns=COLUMNS + FIELD_PARTS)
+    for column in ("printed_value", "corrected_value"):
+        table[column] = pd.to_numeric(table[column])
+    return table
+
+
+def _rows(path: Path, reader) -> list[list]:
+    header = next(reader, None)
+    missing = [c for c in COLUMNS if c not in (header or [])]
     if missing:
-        raise ValueError(f"{path}: missing column(s) {sorted(missing)}; expected {COLUMNS}")
-    bad = table.loc[table["field"].str.count(r"\.") != 2, "field"].tolist()
-    if bad:
-        raise ValueError(f"{path}: field must be section.row.column, got {bad}")
-    parts = table["field"].str.split(".", expand=True).reindex(columns=range(3))
-    parts.columns = FIELD_PARTS
-    return pd.concat([table, parts], axis=1)
+        raise CorrectionsError(f"{path}, line 1: missing column(s) {missing}; expected {COLUMNS}")
+    rows = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        where = f"{path}, line {reader.line_num}"
+        if len(values) != len(header):
+            raise CorrectionsError(f"{where}: {len(values)} fields where the header has {len(header)} "
+                                   "(a comma inside a value needs quotes)")
+        row = dict(zip(header, (v.strip() for v in values)))
+        if not row["report"]:
+            raise CorrectionsError(f"{where}: no report named")
+        parts = row["field"].split(".")
+        if len(parts) != 3:
+            raise CorrectionsError(f"{where}: field must be section.row.column, got {row['field']!r}")
+        section, name, column = parts
+        if section not in NAMES or name not in NAMES[section][0] or column not in NAMES[section][1]:
+            raise CorrectionsError(f"{where}: field {row['field']!r} names no cell (section.row.column, "
+                                   f"e.g. section3.granted.total or section4.reconsideration.corrected)")
+        numbers = [_number(row["printed_value"], where, "printed_value", blank=True),
+                   _number(row["corrected_value"], where, "corrected_value", blank=False)]
+        rows.append([row["report"], row["field"], *numbers, row["source"], *parts])
+    return rows
+
+
+def _number(text: str, where: str, column: str, blank: bool):
+    """A count as written (blank: the printed cell was blank), or a ``CorrectionsError``."""
+    if not text and blank:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or value != value or value < 0:
+        raise CorrectionsError(f"{where}: {column} must be a number of 0 or more"
+                               f"{' (or blank)' if blank else ''}, got {text!r}")
+    return int(value) if value.is_integer() else value
 
 
 def apply_corrections(long: pd.DataFrame, corrections: pd.DataFrame, section: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -58,3 +58,15 @@ class TablesAreImages(TablesMissing):
     """The statistics tables are pictures that were not read (external, undecodable, too many)."""
 
     reason = "tables_are_images"
+
+
+class TooManyPages(ReportError):
+    """A PDF too long to read whole, in which no page's text names the statistics tables."""
+
+    reason = "too_many_pages"
+
+
+class TooDeeplyNested(ReportError):
+    """A page whose elements nest deeper than is read, even with the nesting flattened."""
+
+    reason = "too_deeply_nested"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit import tidy
+from toolkit import codebook, tidy
 from toolkit.config import CORRECTIONS
 from toolkit.continuity import carried_over_findings
 from toolkit.corpus import Corpus
@@ -35,6 +35,9 @@ TIDY = {
 def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS) -> dict[str, pd.DataFrame]:
     """Every output table, in memory: tidy, failures, panel layer and findings."""
     tables = {name: make(corpus.reports) for name, make in TIDY.items()}
+    if tables["reports"].empty:  # no record: the columns all the same, so every table can be made
+        described = [row["column"] for row in codebook.outputs() if row["table"] == "reports"]
+        tables["reports"] = tables["reports"].reindex(columns=list(dict.fromkeys(["report", *described])))
     tables["failures"] = tidy.failures_table(corpus.failures)
     tables.update(build_panel(tables["reports"], tables["section3"], tables["section4"],
                               load_corrections(corrections_path)))
@@ -57,10 +60,20 @@ def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path 
     return tables
 
 
+def record_file(name: str) -> str:
+    """The file under ``records/`` of the report named ``name`` (a path relative to the
+    folder named: its ``/`` written ``%2F``, ``%`` written ``%25``, so no two names meet).
+
+    >>> record_file("2023/报告.pdf"), record_file("a%2Fb.pdf")
+    ('2023%2F报告.pdf.json', 'a%252Fb.pdf.json')
+    """
+    return name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C") + ".json"
+
+
 def _write_records(corpus: Corpus, folder: Path) -> None:
     keep = set()
     for report in corpus.reports:
-        target = folder / f"{report.name}.json"
+        target = folder / record_file(report.name)
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
         _atomic(target, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
         keep.add(target.name)

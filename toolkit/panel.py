@@ -5,19 +5,24 @@ forms is counted once in analyses.
 
 ``build_panel`` takes the tidy tables and the corrections, builds the harmonised
 layer (``toolkit.harmonise``) and the measures (``toolkit.measures``), and returns
-every table it made.
+every table it made. Identities are evaluated again on the corrected values
+(``identities_failed_corrected``), beside the count on the values as printed.
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from toolkit import codebook
+from toolkit.checks import section3_failures, section4_failures
 from toolkit.corrections import apply_corrections
+from toolkit.codebook import SECTION3_COLUMNS
 from toolkit.harmonise import harmonise_section3, harmonise_section4
 from toolkit.measures import appeal_measures, refusal_measures, section3_totals, section4_cells
 
 ID_COLUMNS = ["report", "agency", "year", "province", "prefecture", "county", "division_code", "level",
               "agency_kind", "scope", "collection", "format",
               "section2_template", "section3_template", "processing_fee_yuan"]
+SECTION4_CELLS = [f"{group}.{column}" for group in codebook.SECTION4_GROUPS for column in codebook.SECTION4_COLUMNS]
 FORMAT_PREFERENCE = ["html", "docx", "pdf", "text", "ocr"]  # for the same report in several forms
 
 
@@ -26,9 +31,13 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
     """Harmonised sections, the panel and the corrections with their status."""
     h3, applied3 = apply_corrections(harmonise_section3(section3), corrections, "section3")
     h4, applied4 = apply_corrections(harmonise_section4(section4), corrections, "section4")
-    totals = section3_totals(h3)
-    measures = refusal_measures(totals).join(appeal_measures(totals, section4_cells(h4)), how="outer")
+    totals = section3_totals(h3).reindex(columns=list(codebook.section3_rows("2019")))  # no column lost when empty
+    cells = section4_cells(h4).reindex(columns=SECTION4_CELLS)
+    measures = refusal_measures(totals).join(appeal_measures(totals, cells), how="outer")
+    applied = pd.concat([applied3, applied4], ignore_index=True)
     flags = _quality_flags(reports, h3, h4)
+    flags["identities_failed_corrected"] = _identities_after_corrections(
+        flags["identities_failed"], section3, section4, applied)
     panel = (
         reports[ID_COLUMNS].set_index("report")
         .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
@@ -39,8 +48,41 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
         "harmonised_section3": h3,
         "harmonised_section4": h4,
         "panel": panel,
-        "corrections_applied": pd.concat([applied3, applied4], ignore_index=True),
+        "corrections_applied": applied,
     }
+
+
+def _identities_after_corrections(before: pd.Series, section3: pd.DataFrame, section4: pd.DataFrame,
+                                  applied: pd.DataFrame) -> pd.Series:
+    """Identities failed once the applied corrections replace the printed values
+    (``checks``: blanks read as zero, unread cells not evaluated); a report without an
+    applied correction keeps its count."""
+    after = before.copy()
+    done = applied[applied["status"] == "applied"]
+    for report, mine in done.groupby("report", sort=False):
+        fixed = {tuple(field.split(".")): value for field, value in zip(mine["field"], mine["corrected_value"])}
+        three = section3[section3["report"] == report]
+        four = section4[section4["report"] == report]
+        table3 = _record(three, "row", fixed, "section3", by_name=False)
+        table4 = _record(four, "group", fixed, "section4", by_name=True)
+        unread3 = {(r, list(SECTION3_COLUMNS).index(c)) for r, c in
+                   three.loc[three["status"] == "unread", ["row", "column"]].itertuples(index=False)}
+        unread4 = set(four.loc[four["status"] == "unread", ["group", "column"]].itertuples(index=False, name=None))
+        after[report] = len(section3_failures(table3, unread3)) + len(section4_failures(table4, unread4))
+    return after
+
+
+def _record(tidy: pd.DataFrame, key: str, fixed: dict, section: str, by_name: bool) -> dict | None:
+    """The record's section (as ``toolkit.checks`` takes it) from its tidy rows, corrected."""
+    table = {}
+    for (name, column), value in zip(tidy[[key, "column"]].itertuples(index=False, name=None), tidy["value"]):
+        value = fixed.get((section, name, column), None if pd.isna(value) else value)
+        value = None if value is None or pd.isna(value) else float(value)
+        if by_name:
+            table.setdefault(name, {})[column] = value
+        else:
+            table.setdefault(name, []).append(value)
+    return table or None
 
 
 def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:

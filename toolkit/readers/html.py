@@ -1,7 +1,12 @@
 """Web pages: the visible text in reading order, every data table row on one line.
 
 Decoding follows the page: a BOM, else its ``<meta charset>`` (or http-equiv
-content type), else UTF-8, then GB18030. Scripts, styles, form controls, hidden
+content type), else UTF-8, then GB18030; a page declared in another charset whose
+bytes are valid UTF-8 (non-ASCII ones included) is UTF-8 mislabelled, and read as such.
+A page nesting its elements deeper than lxml parses (``MAX_DEPTH``: the parser stops
+there, losing the rest) is read with its nesting flattened, with a note: tags other
+than tables, cells, pictures and line breaks dropped, block elements as line breaks;
+one still too deep is refused. lxml's limit also bounds the recursion of ``_walk``. Scripts, styles, form controls, hidden
 elements and site navigation are skipped. A table holding no other table (nor
 only one cell of several lines) is a data table: each ``<td>``/``<th>`` is one
 cell, merged cells are not expanded (``grid.rows_to_text``); any other table is a
@@ -25,7 +30,7 @@ import lxml
 import lxml.etree
 import lxml.html
 
-from toolkit.errors import EmptyFile
+from toolkit.errors import EmptyFile, TooDeeplyNested
 from toolkit.readers import Document, GridTable, text
 from toolkit.readers.grid import place, rows_to_text
 from toolkit.readers.pictures import MIN_SIDE, Pictures, data_uri, splice
@@ -37,6 +42,11 @@ _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # GB2312/GBK pages often hold GB18030 characters; a UTF-16 label on a byte page means UTF-8 (WHATWG)
 _READ_AS = {"gb2312": "gb18030", "gbk": "gb18030", "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+MAX_DEPTH = 256  # libxml2's limit on nesting without XML_PARSE_HUGE; the parse stops there
+_TAG = re.compile(r"<(/?)([a-zA-Z][-\w:]*)[^>]*>")
+_KEPT_FLAT = {"html", "head", "title", "meta", "body", "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th",
+              "img", "br", "hr"}
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 
 SKIPPED_TAGS = {
     "head", "script", "style", "noscript", "template", "nav", "iframe", "object", "embed",
@@ -61,10 +71,7 @@ _STYLE_SIDE = re.compile(r"(?<![-\w])(width|height)\s*:\s*(\d+)\s*px", re.I)
 
 def read(path: Path, data: bytes) -> Document:
     page, encoding = decode(path, data)
-    try:
-        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", page))
-    except lxml.etree.ParserError as error:
-        raise EmptyFile(path, f"the page holds no HTML elements ({error})") from error
+    root, notes = _parse(path, _XML_DECLARATION.sub("", page))
     lines = _Lines(Pictures())
     title = root.findtext("head/title")
     if title:
@@ -74,20 +81,67 @@ def read(path: Path, data: bytes) -> Document:
     lines.end()
     return Document(
         text="\n".join(lines.text), format="html", extractor=f"html (lxml {lxml.__version__})",
-        encoding=encoding, locations=tuple(lines.where), details={"tables": lines.tables, **lines.pictures.details()},
+        encoding=encoding, locations=tuple(lines.where),
+        details={"tables": lines.tables, **lines.pictures.details(), **({"notes": notes} if notes else {})},
         grids=tuple(lines.grids),
     )
 
 
+def _parse(path: Path, page: str):
+    """The page's element tree, and notes: flattened (``flatten``) when it nests deeper than ``MAX_DEPTH``."""
+    root, deep = _parsed(path, page)
+    if not deep:
+        return root, []
+    root, deep = _parsed(path, flatten(page))
+    if deep:
+        raise TooDeeplyNested(path, f"the page nests its tables deeper than {MAX_DEPTH} levels, even with the other "
+                                    "elements' nesting flattened: refused")
+    return root, [f"the page nests its elements deeper than {MAX_DEPTH} levels: read with the nesting flattened "
+                  "(only tables, pictures and line breaks kept; hidden elements and navigation not told apart)"]
+
+
+def _parsed(path: Path, page: str):
+    """(root, whether the parser stopped at its depth limit)."""
+    parser = lxml.html.HTMLParser()
+    try:
+        root = lxml.html.document_fromstring(page, parser=parser)
+    except lxml.etree.ParserError as error:
+        raise EmptyFile(path, f"the page holds no HTML elements ({error})") from error
+    return root, any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def flatten(page: str) -> str:
+    """The page without scripts and styles, block tags as ``<br>``, other tags not in ``_KEPT_FLAT`` dropped.
+
+    >>> flatten("<div><div><span>a</span></div><table><tr><td>1</td></tr></table></div>")
+    '<br><br>a<br><table><tr><td>1</td></tr></table><br>'
+    """
+    def tag(match):
+        name = match.group(2).lower()
+        return match.group(0) if name in _KEPT_FLAT else "<br>" if name in BLOCK_TAGS else ""
+    return _TAG.sub(tag, _SCRIPTS.sub("", page))
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Bytes to text by BOM, then the declared charset, then UTF-8 / GB18030."""
+    """Bytes to text by BOM, then the declared charset (unless the bytes are UTF-8 with
+    non-ASCII characters: a mislabelled page), then UTF-8 / GB18030."""
     declared = None if data.startswith(_BOMS) else _declared_encoding(data)
+    if declared and declared != "utf-8" and not data.isascii() and _utf8(data):
+        declared = "utf-8"
     if declared:
         try:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass
     return text.decode(path, data)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _declared_encoding(data: bytes) -> str | None:

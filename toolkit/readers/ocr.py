@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import warnings
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -29,16 +30,21 @@ from statistics import median
 
 import cv2
 import numpy as np
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image
 
 from toolkit.errors import DamagedFile, ImageTooLarge
 from toolkit.readers import Document
 from toolkit.readers.grid import UNREADABLE_CELL
 from toolkit.readers.pages import Grid, Line, to_document
+from toolkit.readers.pictures import UNDECODABLE
 
 MIN_CONFIDENCE = 0.9
 VALUE_CHARS = "0123456789.,-+/—"
 PDF_DPI = 150  # pages of an image-only PDF are rendered at this resolution
+MAX_RENDER_PIXELS = 40_000_000  # a PDF page is rendered within this many pixels (A4 at 150 dpi: 2.1 M)
+MIN_DPI = 72  # a page that fits MAX_RENDER_PIXELS only below this resolution is not rendered
+MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS  # an image frame larger than this (89 M) is not decoded
+MAX_FRAMES = 50  # frames of a multi-frame image (TIFF) read; the rest are skipped with a note
 MAX_WIDTH = 1300  # wider images are scaled down first (pixels): about 150 dpi for A4
 INK_SHARE = 0.004  # a cell interior darker than this share holds something
 BATCH = 16  # value cells recognised together
@@ -52,27 +58,83 @@ _VALUE = re.compile(r"^(?:[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[
 
 
 def read(path: Path, data: bytes) -> Document:
-    """Read an image file: every frame is a page."""
-    try:
-        frames = [frame.convert("L") for frame in ImageSequence.Iterator(Image.open(io.BytesIO(data)))]
-    except Image.DecompressionBombError as error:
-        raise ImageTooLarge(path, f"the image is too large to decode ({error})") from error
-    except (UnidentifiedImageError, OSError) as error:
-        raise DamagedFile(path, f"the image cannot be decoded ({error})") from error
-    blocks, found = read_pages((number, np.asarray(frame)) for number, frame in enumerate(frames, start=1))
-    return to_document(blocks, format="image", extractor=engine_name(),
-                       details={"pages": len(frames), **_details(), **found})
+    """Read an image file: every frame is a page, decoded one at a time; at most ``MAX_FRAMES``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ImageTooLarge(path, f"the image is too large to decode ({error})") from error
+        except UNDECODABLE as error:
+            if isinstance(error, ValueError) and "too large" in str(error).lower():  # a PNG text chunk bomb
+                raise ImageTooLarge(path, f"the image holds more than is decoded ({error})") from error
+            raise DamagedFile(path, f"the image cannot be decoded ({error})") from error
+        frames = _Frames(path, image)
+        blocks, found = read_pages(frames)
+    details = {"pages": frames.count, **_details(), **found}
+    if frames.skipped:
+        details["notes"] = [f"the image has more than {MAX_FRAMES} frames: only the first {MAX_FRAMES} were read"]
+    return to_document(blocks, format="image", extractor=engine_name(), details=details)
 
 
-def read_pdf_pages(data: bytes, numbers: list[int]) -> tuple[list, dict]:
-    """Blocks of the given (1-based) PDF pages, rendered and read by OCR, and the OCR details."""
+class _Frames:
+    """The frames of an image, each decoded in grey only when it is read (a TIFF of many
+    pages is never decoded whole); ``count`` frames read, ``skipped`` when more were left."""
+
+    def __init__(self, path: Path, image: Image.Image):
+        self.path, self.image, self.count, self.skipped = path, image, 0, False
+
+    def __iter__(self):
+        for number in range(1, MAX_FRAMES + 2):
+            try:
+                self.image.seek(number - 1)
+            except EOFError:
+                return
+            except UNDECODABLE as error:
+                raise DamagedFile(self.path, f"frame {number} of the image cannot be decoded ({error})") from error
+            if number > MAX_FRAMES:
+                self.skipped = True
+                return
+            _check_size(self.path, self.image, number)
+            try:
+                gray = np.asarray(self.image.convert("L"))
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+                raise ImageTooLarge(self.path, f"the image is too large to decode ({error})") from error
+            except UNDECODABLE as error:
+                raise DamagedFile(self.path, f"the image cannot be decoded ({error})") from error
+            self.count = number
+            yield number, gray
+
+
+def _check_size(path: Path, image: Image.Image, number: int) -> None:
+    """Refuse, before decoding, a frame of more than ``MAX_IMAGE_PIXELS`` (Pillow checks only the first)."""
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ImageTooLarge(path, f"frame {number} is {width:,}×{height:,} pixels, more than "
+                                  f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels: not decoded")
+
+
+def read_pdf_pages(data: bytes, numbers: list[int], path: Path | str = "") -> tuple[list, dict]:
+    """Blocks of the given (1-based) PDF pages, rendered and read by OCR, and the OCR details.
+    A page is rendered at ``PDF_DPI``, or lower to stay within ``MAX_RENDER_PIXELS``; one that
+    would then fall under ``MIN_DPI`` is refused (``ImageTooLarge``) before anything is rendered."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
-    rendered = ((n, np.asarray(document[n - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil().convert("L")))
-                for n in numbers)
-    blocks, found = read_pages(rendered)
-    document.close()
+    try:
+        scales = {}
+        for n in numbers:
+            width, height = document[n - 1].get_size()  # points
+            scale = min(PDF_DPI / 72, (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
+            if scale < MIN_DPI / 72:
+                raise ImageTooLarge(path, f"page {n} is {width / 72:,.0f}×{height / 72:,.0f} inches: more than "
+                                          f"{MAX_RENDER_PIXELS / 1e6:.0f} megapixels at {MIN_DPI} dpi, not rendered")
+            scales[n] = scale
+        rendered = ((n, np.asarray(document[n - 1].render(scale=scales[n], grayscale=True).to_pil().convert("L")))
+                    for n in numbers)
+        blocks, found = read_pages(rendered)
+    finally:
+        document.close()
     return blocks, {**_details(), "ocr_pages": numbers, **found}
 
 

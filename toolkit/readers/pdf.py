@@ -13,10 +13,19 @@ reading with the fewest failed identities and unread values together (a reading
 that reads nothing fails no identity), then the fewest notes, then the fewest
 blank cells (a reading that lost numbers looks blank), is kept; ties go to
 pdfplumber. ``details["sections"]`` says which engine read each section and why.
+
+A PDF of more than ``MAX_PAGES`` pages (a volume that holds a report) is read only
+around its statistics tables: the pages whose text layer (pdfium, cheap) names them
+(``STATISTICS_HEADINGS``) and ``NEIGHBOURS`` pages either side, and back to the title
+(年度报告) when it is printed at most ``TITLE_PAGES`` earlier; a note says which.
+One where no page names them, or longer than ``MAX_SCANNED_PAGES``, is refused.
+camelot's lattice mode renders pages: one larger than ``ocr.MAX_RENDER_PIXELS`` at its
+resolution is not given to it.
 """
 from __future__ import annotations
 
 import io
+import unicodedata
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -26,7 +35,7 @@ import pypdfium2 as pdfium
 from pdfplumber.utils.exceptions import PdfminerException
 
 from toolkit.checks import section3_failures, section4_failures
-from toolkit.errors import DamagedFile, EncryptedFile
+from toolkit.errors import DamagedFile, EncryptedFile, TooManyPages
 from toolkit.normalize import CompactText
 from toolkit.readers import Document, ocr
 from toolkit.readers.pages import Grid, Line, to_document
@@ -35,6 +44,14 @@ from toolkit.sections import find_sections
 
 ENGINES = ("pdfplumber", "camelot-lattice", "camelot-stream")
 PASSWORD_ERROR = 4  # pdfium's FPDF_ERR_PASSWORD
+MAX_PAGES = 60  # a longer PDF is read only around its statistics tables
+MAX_SCANNED_PAGES = 5000  # a longer PDF is refused unread
+NEIGHBOURS = 2  # pages read either side of a page naming the statistics tables (title, prose, 续表)
+TITLE_PAGES = 10  # pages before the first such page searched for the report's title (年度报告)
+# headings of the national template's tables, as a page's text layer prints them (white space removed)
+STATISTICS_HEADINGS = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议", "申请人情况",
+                       "本年新收政府信息公开申请数量", "予以公开", "行政复议", "行政诉讼")
+CAMELOT_DPI = 300  # camelot lattice renders pages at this resolution
 IDENTITIES = {  # section -> the identities its values must satisfy
     "section2": lambda values: [],
     "section3": section3_failures,
@@ -44,13 +61,15 @@ IDENTITIES = {  # section -> the identities its values must satisfy
 
 def read(path: Path, data: bytes) -> Document:
     """Read a PDF: pdfplumber, camelot where pdfplumber's tables fall short, OCR for image pages."""
-    with open_pdf(path, data) as pdf:
+    total, numbers = pages_to_read(path, data)
+    with open_pdf(path, data, numbers) as pdf:
         try:
             scanned = [page.page_number for page in pdf.pages if not page.chars]
-            ocr_blocks, ocr_details = ocr.read_pdf_pages(data, scanned) if scanned else ([], {"ocr": False})
+            ocr_blocks, ocr_details = (ocr.read_pdf_pages(data, scanned, path) if scanned else ([], {"ocr": False}))
             if len(scanned) == len(pdf.pages):
-                return to_document(ocr_blocks, format="pdf", extractor=ocr.engine_name(),
-                                   details={"pages": len(pdf.pages), **ocr_details})
+                document = to_document(ocr_blocks, format="pdf", extractor=ocr.engine_name(),
+                                       details={"pages": len(pdf.pages), **ocr_details})
+                return _read_only(document, total, numbers)
             documents = {"pdfplumber": lift(pdf, path, "pdfplumber", ocr_blocks, ocr_details)}
         except PdfminerException as error:
             raise DamagedFile(path, f"the PDF cannot be parsed ({error})") from error
@@ -67,24 +86,93 @@ def read(path: Path, data: bytes) -> Document:
     document = _compose(documents, judged)
     if failures:
         document.details["second_opinion_failed"] = failures
+    return _read_only(document, total, numbers)
+
+
+def pages_to_read(path: Path, data: bytes) -> tuple[int, list[int] | None]:
+    """The PDF's page count, and the (1-based) pages to read: ``None`` for all of a PDF
+    of at most ``MAX_PAGES``, else those around the pages naming the statistics tables."""
+    document = _pdfium(path, data)
+    try:
+        total = len(document)
+        if total <= MAX_PAGES:
+            return total, None
+        if total > MAX_SCANNED_PAGES:
+            raise TooManyPages(path, f"the PDF has {total:,} pages (a report has a few dozen; at most "
+                                     f"{MAX_SCANNED_PAGES:,} are searched for its statistics tables): refused unread")
+        texts = [_text(document, n) for n in range(1, total + 1)]
+    finally:
+        document.close()
+    found = [n for n, text in enumerate(texts, start=1) if any(heading in text for heading in STATISTICS_HEADINGS)]
+    if not found:
+        raise TooManyPages(path, f"the PDF has {total:,} pages (more than {MAX_PAGES} are read only around the "
+                                 "statistics tables) and no page's text layer names the statistics tables "
+                                 "(申请人情况, 行政复议, …): refused")
+    numbers = {n for page in found for n in range(page - NEIGHBOURS, page + NEIGHBOURS + 1) if 1 <= n <= total}
+    titled = [n for n in range(max(1, found[0] - TITLE_PAGES), found[0] + 1) if "年度报告" in texts[n - 1]]
+    numbers |= set(range(titled[-1], found[0])) if titled else set()  # the report's title, naming agency and year
+    if len(numbers) > MAX_PAGES:
+        raise TooManyPages(path, f"the PDF has {total:,} pages and the statistics tables are named on {len(found)} of "
+                                 f"them ({_ranges(found)}), too many to read ({MAX_PAGES} at most): "
+                                 "several reports in one file? Split it")
+    return total, sorted(numbers)
+
+
+def _text(document, number: int) -> str:
+    """Page ``number``'s text layer, NFKC, without white space."""
+    page = document[number - 1]
+    textpage = page.get_textpage()
+    try:
+        return "".join(unicodedata.normalize("NFKC", textpage.get_text_range()).split())
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _read_only(document: Document, total: int, numbers: list[int] | None) -> Document:
+    """The document with the page count and, when only some pages were read, which, and a note saying so."""
+    if numbers is None:
+        return document
+    note = (f"the PDF has {total:,} pages: only pages {_ranges(numbers)} were read, those naming the statistics "
+            f"tables in their text layer, {NEIGHBOURS} either side and back to the report's title")
+    document.details.update(pages=total, pages_read=numbers, notes=[*document.details.get("notes", []), note])
     return document
 
 
-def open_pdf(path: Path, data: bytes) -> pdfplumber.PDF:
-    """Open with pdfplumber after pdfium has vouched for the file; encrypted or
-    damaged files raise a ``ReportError`` saying so."""
+def _ranges(numbers: list[int]) -> str:
+    """Page numbers as ranges: [1, 2, 3, 7] -> "1–3, 7"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else f"{run[0]}" for run in runs)
+
+
+def open_pdf(path: Path, data: bytes, pages: list[int] | None = None) -> pdfplumber.PDF:
+    """Open with pdfplumber (only ``pages``, 1-based, when given) after pdfium has vouched
+    for the file; encrypted or damaged files raise a ``ReportError`` saying so."""
+    _pdfium(path, data).close()
     try:
-        pdfium.PdfDocument(data).close()
+        return pdfplumber.open(io.BytesIO(data), pages=pages)
+    except PdfminerException as error:
+        raise DamagedFile(path, f"the PDF cannot be parsed ({error})") from error
+
+
+def _pdfium(path: Path, data: bytes) -> pdfium.PdfDocument:
+    """The PDF opened by pdfium (which neither runs its scripts nor fetches anything);
+    encrypted, damaged or truncated files raise a ``ReportError`` saying so."""
+    try:
+        document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         if getattr(error, "err_code", None) == PASSWORD_ERROR:
             raise EncryptedFile(path, "the PDF is password-protected: save an unprotected copy to read it") from error
         raise DamagedFile(path, f"the PDF is damaged or truncated ({error})") from error
     if b"%%EOF" not in data[-2048:]:
+        document.close()
         raise DamagedFile(path, "the PDF is truncated: it does not end with %%EOF")
-    try:
-        return pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as error:
-        raise DamagedFile(path, f"the PDF cannot be parsed ({error})") from error
+    return document
 
 
 def lift(pdf: pdfplumber.PDF, path: Path, engine: str, ocr_blocks=(), ocr_details=None) -> Document:
@@ -114,7 +202,12 @@ def _plumber_grids(pages) -> dict[int, list]:
 def _camelot_grids(path: Path, pages, flavor: str) -> dict[int, list]:
     import camelot
 
+    if flavor == "lattice":  # lattice renders each page: none larger than OCR would render
+        pages = [page for page in pages
+                 if page.width * page.height * (CAMELOT_DPI / 72) ** 2 <= ocr.MAX_RENDER_PIXELS]
     heights = {page.page_number: page.height for page in pages}
+    if not heights:
+        return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tables = camelot.read_pdf(str(path), pages=",".join(map(str, heights)), flavor=flavor)
