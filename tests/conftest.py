@@ -1,8 +1,10 @@
 """Shared test fixtures: where ../shared is, and a skip when it is absent."""
 from __future__ import annotations
 
+import http.server
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,25 @@ def docx_bytes(build) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A local web server that records every request made to it (and answers with an
+    external entity's text, for parsers that would fetch one)."""
+    requests = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'<!ENTITY leak "fetched">')
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}", requests
+    httpd.shutdown()

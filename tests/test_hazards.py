@@ -2,11 +2,9 @@
 record or fails with its reason, quickly, and makes nothing fetch or run."""
 from __future__ import annotations
 
-import http.server
 import io
 import re
 import struct
-import threading
 import time
 import zipfile
 import zlib
@@ -21,26 +19,6 @@ from toolkit.errors import ImageTooLarge, ReportError
 from toolkit.readers import ocr, pdf, read_document
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-@pytest.fixture(scope="module")
-def server():
-    """A local web server that records every request made to it."""
-    requests = []
-
-    class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}", requests
-    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,8 @@
 limit, the batch finishes, and no file makes the toolkit fetch anything."""
 from __future__ import annotations
 
-import http.server
 import io
 import os
-import threading
 import time
 import zipfile
 
@@ -40,27 +38,6 @@ EXPECTED = {  # file -> reason (or the reasons it may end with)
     "pipe.txt": "unreadable",
     "dangling.txt": "unreadable",
 }
-
-
-@pytest.fixture(scope="module")
-def server():
-    """A local web server that records every request made to it."""
-    requests = []
-
-    class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b'<!ENTITY leak "fetched">')
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}", requests
-    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
