@@ -168,3 +168,24 @@ def test_a_reading_process_out_of_memory_gives_a_failure_row(monkeypatch):
                             "batch._cap_memory(3 * 2**30); print(resource.getrlimit(resource.RLIMIT_AS)[0])"],
                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert int(limit) == 3 * 2**30
+
+
+def test_a_users_own_files_in_data_raw_keep_make_demo_and_the_notebooks_checks_working(tmp_path):
+    """What `make extract` runs, on a data/raw holding the bundled five, a report copied in
+    (a PDF) and a file that is no report: the dataset takes them all in (exit 1: one
+    failure row, the tables written), the notebooks' sample only the bundled five."""
+    from toolkit import synthetic
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    bundled = sorted((ROOT / "data" / "raw").glob("00*_*.txt"))
+    for path in bundled:
+        (raw / path.name).write_bytes(path.read_bytes())
+    (raw / "my_report.pdf").write_bytes(synthetic.synthesize(0, "pdf").data)
+    (raw / "notes.txt").write_text("今日菜单：米饭、面条。", encoding="utf-8")
+    everything, sample = tmp_path / "processed", tmp_path / "sample"
+    run = extract(raw, "--out", everything, "--replace", cwd=ROOT)
+    assert run.returncode == 1 and "Traceback" not in run.stderr and written(everything)
+    assert len(reports(everything)) == 6 and [f["reason"] for f in failures(everything)] == ["not_annual_report"]
+    run = extract(*(raw / p.name for p in bundled), "--out", sample, "--replace", cwd=ROOT)
+    assert run.returncode == 0 and sorted(reports(sample)) == [p.name for p in bundled]
