@@ -266,8 +266,7 @@ class _Table:
         self.data_rows = 0
         self.notes: list[str] = []
         self.lines: list[int] = []
-        self.misaligned = False  # rows were left unread: their headings gave no columns
-        self.block_noted = False
+        self.block_noted = False  # the rows under these headings are said to be unread
 
     def heading(self, row, line: int) -> bool:
         """Take a heading row; ``False`` when it opens a new table instead."""
@@ -286,11 +285,6 @@ class _Table:
         self.headings.append(row)
         self.seen.add(key)
         return True
-
-    @property
-    def unaligned(self) -> bool:
-        """Found, but no row could be read: its columns could not be told."""
-        return self.misaligned and not self.has_values()
 
     def data(self, row, line: int) -> None:
         self.headings_closed = True
@@ -341,7 +335,6 @@ class _RowsTable(_Table):
             self.columns = columns_of(self.headings, len(row), self.spellings)
             self.headings, self.block_noted = [], False
         if not self.aligned():
-            self.misaligned = True
             if not self.block_noted:
                 self.notes.append(f"{self.section}: the columns of the rows from line {line} on cannot be told "
                                   "from their headings: those rows are not read")
@@ -620,7 +613,6 @@ class Section4Table(_Table):
             return
         columns = self._columns(len(row))
         if columns is None:
-            self.misaligned = True
             self.notes.append(f"section4: the columns of line {line} cannot be told from their headings: not read")
             return
         cells, problems = columns.cells(row)
@@ -696,7 +688,7 @@ class GridTables:
         when another names a different year), and every other table, listed."""
         tables, others = {}, []
         for section, found in self.found.items():
-            usable = [t for t in found if t.has_values() and not t.unaligned]
+            usable = [t for t in found if t.has_values()]
             if not usable:
                 continue
             chosen = usable[0]
@@ -708,11 +700,6 @@ class GridTables:
                                               "year's): read on its own, not mixed in"}
                        for t in usable if t is not chosen]
         return tables, others
-
-    @property
-    def unaligned(self) -> set[str]:
-        """Sections whose tables were found but whose columns could not be told."""
-        return {s for s, found in self.found.items() if found and all(t.unaligned or not t.has_values() for t in found)}
 
 
 def read_grids(grids: tuple[GridTable, ...], text: str) -> GridTables:

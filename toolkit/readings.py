@@ -47,9 +47,9 @@ def _settled(section: str, table: TableRead) -> bool:
 def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> tuple[dict, dict]:
     """Per section, the grid reading (the table's own rows and columns) or the text
     reading, and why. The grid reading is kept, unless it fails an identity that the
-    text reading, reading a number wherever it does, satisfies; or the text reading, satisfying every identity, agrees
-    with it on every number it read and reads cells it left null. A reading that
-    fails an identity is never repaired."""
+    text reading, reading a number wherever it does, satisfies; or the text reading,
+    satisfying every identity, agrees with it on every number it read and reads cells
+    it left null. A reading that fails an identity is never repaired."""
     tables, readings = {}, {}
     for section in sorted(set(grid) | set(text)):
         if section not in grid or section not in text:
