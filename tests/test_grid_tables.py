@@ -223,3 +223,15 @@ def test_exact_labels_prefer_the_longest_spelling_and_short_ones_only_whole():
     assert match_label("(二)部分公开(不计其他情形)", rows).name == "partially_granted"
     assert match_label("3.其他", rows).name == "other_other"
     assert match_label("其他情况说明", rows[1:]) is None
+
+
+def test_no_arithmetic_no_text_reading_fills_a_grid_readings_null():
+    """Section 二 has no identity to confirm it: a text reading that fills a cell the grid
+    left null (a letter-spaced "2 0" read there as 2, 0) is not taken."""
+    from toolkit.readings import choose_readings
+    from toolkit.tables import TableRead
+
+    grid = TableRead("2021", {"regulations": {"issued": None, "repealed": 0, "in_force": 0}}, reader="grid")
+    text = TableRead("2021", {"regulations": {"issued": 2, "repealed": 0, "in_force": 0}})
+    tables, how = choose_readings({"section2": grid}, {"section2": text})
+    assert tables["section2"] is grid and how["section2"]["reader"] == "grid"

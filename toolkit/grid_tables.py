@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from toolkit import codebook
-from toolkit.cells import BLANK_MARKERS, parse_number
+from toolkit.cells import BLANK_MARKERS, parse_grid_cell
 from toolkit.labels import Candidate, match_label, number_of
 from toolkit.normalize import compact_label as _compact_label
 from toolkit.readers import GridTable
-from toolkit.readers.grid import BLANK_CELL, UNREADABLE_CELL
+from toolkit.readers.grid import UNREADABLE_CELL
 from toolkit.tables import TableRead
 
 SECTION3_GROUP_HEADINGS = ("申请人情况", "法人或其他组织")
@@ -37,7 +37,7 @@ SECTION4_GROUP_HEADINGS = ("行政诉讼",)
 GROUP_HEADINGS = SECTION3_GROUP_HEADINGS + SECTION4_GROUP_HEADINGS  # headings over columns, never columns
 EXTRA_COLUMNS = ("备注", "说明")  # remarks printed beside the template's columns; never values
 UNITS = ("元", "件", "项", "个", "条", "次")  # a unit printed after a count, or after an amount as printed
-_SPACED_DIGITS = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$|^\d(?: \d)+$")
+_LETTER_SPACED = re.compile(r"\d(?: \d)+")  # one number printed a digit at a time; "13 290" is parse_grid_cell's
 MIN_CONTAINED = 3  # a shorter spelling (其他, 总计) names a heading only when it is the whole heading
 
 
@@ -63,24 +63,23 @@ def cell_value(text: str | None) -> int | float | None:
 
 @lru_cache(maxsize=4096)
 def _read_cell(text: str) -> tuple[int | float | None, str]:
-    """(value, "") or (None, why it is no value): cells repeat, so this is kept."""
+    """(value, "") or (None, why it is no value), by ``cells.parse_grid_cell`` after a
+    unit printed after the number ("251000元", "12件"); cells repeat, so this is kept."""
     text = _number_text(text)
-    if text in ("", BLANK_CELL) or text in BLANK_MARKERS:
-        return None, ""
     if text == UNREADABLE_CELL:
         return None, "not read with confidence (OCR)"
     unit = next((u for u in UNITS if text.endswith(u) and text[:-len(u)][-1:].isdigit()), "")
     try:
-        return parse_number(text[:len(text) - len(unit)]), ""
-    except ValueError:
-        return None, f"not a number: {text!r}"
+        return parse_grid_cell(text[:len(text) - len(unit)]), ""
+    except ValueError as error:
+        return None, str(error)
 
 
 @lru_cache(maxsize=4096)
 def _number_text(text: str | None) -> str:
-    """NFKC, outer white space gone, digits spaced apart inside the cell ("13 290") joined."""
+    """NFKC, white space folded, digits letter-spaced inside the cell ("2 0") joined."""
     text = " ".join(unicodedata.normalize("NFKC", text or "").split())
-    return text.replace(" ", "") if _SPACED_DIGITS.match(text) else text
+    return text.replace(" ", "") if _LETTER_SPACED.fullmatch(text) else text
 
 
 def _number(text: str | None) -> int | float | None:

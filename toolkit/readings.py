@@ -18,6 +18,9 @@ from toolkit.readers import Document
 from toolkit.tables import TableRead, read_tables
 
 
+CHECKED = ("section3", "section4")  # sections the identities check: only there can they confirm a text reading
+
+
 @dataclass
 class Readings:
     """Each section's table as kept, how it was chosen, and the document's other tables."""
@@ -47,9 +50,10 @@ def _settled(section: str, table: TableRead) -> bool:
 def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> tuple[dict, dict]:
     """Per section, the grid reading (the table's own rows and columns) or the text
     reading, and why. The grid reading is kept, unless it fails an identity that the
-    text reading, reading a number wherever it does, satisfies; or the text reading,
-    satisfying every identity, agrees with it on every number it read and reads cells
-    it left null. A reading that fails an identity is never repaired."""
+    text reading, reading a number wherever it does, satisfies; or, in a section the
+    identities check, the text reading, satisfying every one, agrees with it on every
+    number it read and reads cells it left null. A reading that fails an identity is
+    never repaired."""
     tables, readings = {}, {}
     for section in sorted(set(grid) | set(text)):
         if section not in grid or section not in text:
@@ -63,7 +67,7 @@ def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> t
         why = None
         if failed["grid"] and not failed["text"] and _covers(text[section].values, grid[section].values):
             why = f"its grid reading fails {failed['grid']} identities that the text reading satisfies"
-        elif not failed["text"] and _fills(text[section].values, grid[section].values):
+        elif section in CHECKED and not failed["text"] and _fills(text[section].values, grid[section].values):
             why = "the text reading agrees with the grid reading on every number it read, and reads the cells it left null"
         tables[section] = text[section] if why else grid[section]
         readings[section] = {"reader": "text" if why else "grid", "identities_failed": failed}

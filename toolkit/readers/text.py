@@ -31,8 +31,10 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")  # as toolkit.normalize counts lines
 def text_tables(text: str) -> tuple[GridTable, ...]:
     """Tables that text prints as rows of cells, as grids: markdown pipe tables
     (``| a | b |`` lines, as converters write them; the ``|---|`` rule is not a
-    row, ``<br>`` inside a cell is a space) and runs of tab-separated lines. A row
-    shorter than the table has no cell (``None``) where it ends early.
+    row, ``<br>`` inside a cell is a space) and runs of tab-separated lines (a line
+    without a tab between two of them is a row of one cell: a label wrapped onto a
+    line of its own). A row shorter than the table has no cell (``None``) where it
+    ends early.
 
     >>> text_tables("| 行政复议 | 3 |\\n|---|---|\\n| a | |")[0].rows
     (('行政复议', '3'), ('a', ''))
@@ -40,8 +42,11 @@ def text_tables(text: str) -> tuple[GridTable, ...]:
     (('规章', '1', '2'), ('行政许可', '5', None))
     """
     tables, rows, lines, kind = [], [], [], None
-    for number, line in enumerate(_NEWLINE.split(text) + [""], start=1):
+    text_lines = _NEWLINE.split(text) + [""]
+    for number, line in enumerate(text_lines, start=1):
         cells, this = _cells(line)
+        if kind == "tab" and this is None and line.strip() and _cells(text_lines[number])[1] == "tab":
+            cells, this = [" ".join(line.split())], "tab"  # a label wrapped onto a line of its own, mid-table
         if rows and this != kind and not (this == "rule" and kind == "pipe"):
             width = max(map(len, rows))
             tables.append(GridTable(tuple(tuple(row + [None] * (width - len(row))) for row in rows), tuple(lines)))
