@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from toolkit import codebook
-from toolkit.continuity import carried_over_findings
+from toolkit.continuity import year_over_year_findings
 from toolkit.corrections import apply_corrections, load_corrections
 from toolkit.harmonise import harmonise_section3, harmonise_section4
 from toolkit.measures import appeal_measures, applicant_mix, refusal_measures, section3_totals, section4_cells
@@ -110,7 +110,34 @@ def test_carried_over_is_checked_against_last_years_carried_forward():
         tidy3("y2", "2021", {"carried_over": [1, 0, 0, 0, 0, 0, 1]}),
         tidy3("y4", "2021", {}),
     ])
-    findings = carried_over_findings(reports, section3)
+    findings = year_over_year_findings(reports, pd.DataFrame(columns=SECTION2), section3)
     assert set(findings["report"]) == {"y2"}  # 2024 has no 2023 report to compare with
     total = findings.query("column == 'total'").iloc[0]
-    assert (total["carried_over"], total["previous_carried_forward"], total["holds"]) == (1, 2, False)
+    assert (total["check"], total["printed"], total["expected"], total["holds"]) == ("carried_over", 1, 2, False)
+
+
+SECTION2 = ["report", "template", "item", "column", "value", "status", "line"]
+
+
+def tidy2(report: str, items: dict) -> pd.DataFrame:
+    """Section 二 (2021 template) rows: item -> (issued, repealed, in_force), None for a blank cell."""
+    return pd.DataFrame([
+        {"report": report, "template": "2021", "item": item, "column": column, "value": value,
+         "status": "blank" if value is None else "printed", "line": 1}
+        for item, values in items.items() for column, value in zip(["issued", "repealed", "in_force"], values)
+    ], columns=SECTION2).astype({"value": "Float64"})
+
+
+def test_documents_in_force_follow_from_last_year():
+    reports = pd.DataFrame({"report": ["y1", "y2", "y3"], "agency": "X局", "year": [2021, 2022, 2023]})
+    section2 = pd.concat([
+        tidy2("y1", {"normative_documents": (1, 0, 2), "regulations": (0, 0, None)}),
+        tidy2("y2", {"normative_documents": (4, 1, 7), "regulations": (None, None, 0)}),  # 2 + 4 - 1 = 5, not 7
+        tidy2("y3", {"normative_documents": (0, 2, 5)}),
+    ])
+    findings = year_over_year_findings(reports, section2, pd.DataFrame(columns=["report", "row", "column", "value"]))
+    got = findings.set_index(["report", "item"])[["printed", "expected", "blanks_read_as_zero", "holds"]]
+    assert got.loc[("y2", "normative_documents")].tolist() == [7, 5, 0, False]
+    assert got.loc[("y2", "regulations")].tolist() == [0, 0, 3, True]  # blanks read as zero, and counted
+    assert got.loc[("y3", "normative_documents")].tolist() == [5, 5, 0, True]
+    assert ("y3", "regulations") not in got.index  # 2023 prints no 规章 row: nothing to compare

@@ -1,6 +1,6 @@
 """Write a corpus to ``data/processed``: every table as CSV and Parquet, each
 record as JSON, the research panel, the data dictionary, the exports and the
-DuckDB store.
+DuckDB store, all stamped with one data version (``toolkit.data_version``).
 
 Files are written to a temporary name and moved into place, so a reader never
 sees half a file.
@@ -12,28 +12,35 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from toolkit import codebook, tidy
 from toolkit.config import CORRECTIONS
-from toolkit.continuity import carried_over_findings
+from toolkit.continuity import year_over_year_findings
 from toolkit.corpus import Corpus
 from toolkit.corrections import load_corrections
+from toolkit.data_version import about
 from toolkit.dictionary import data_dictionary
 from toolkit.exports import write_exports
+from toolkit.narrative import narrative_table
 from toolkit.panel import build_panel
 from toolkit.store import build_database
 
+DATA_VERSION = "data_version.json"  # the stamp and what it is made of, beside the tables
 TIDY = {
     "reports": tidy.reports_table,
     "section2": tidy.section2_table,
     "section3": tidy.section3_table,
     "section4": tidy.section4_table,
     "checks": tidy.checks_table,
+    "narrative_checks": narrative_table,
 }
 
 
 def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS) -> dict[str, pd.DataFrame]:
-    """Every output table, in memory: tidy, failures, panel layer and findings."""
+    """Every output table, in memory: tidy, failures, panel layer, findings and ``about``
+    (the data version, also a ``data_version`` column of ``reports`` and ``panel``)."""
     tables = {name: make(corpus.reports) for name, make in TIDY.items()}
     if tables["reports"].empty:  # no record: the columns all the same, so every table can be made
         described = [row["column"] for row in codebook.outputs() if row["table"] == "reports"]
@@ -41,7 +48,10 @@ def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS) -> d
     tables["failures"] = tidy.failures_table(corpus.failures)
     tables.update(build_panel(tables["reports"], tables["section3"], tables["section4"],
                               load_corrections(corrections_path)))
-    tables["continuity"] = carried_over_findings(tables["reports"], tables["section3"])
+    tables["continuity"] = year_over_year_findings(tables["reports"], tables["section2"], tables["section3"])
+    tables["about"] = pd.DataFrame([about(corpus.reports, corrections_path)])
+    for name in ("reports", "panel"):
+        tables[name]["data_version"] = tables["about"].at[0, "data_version"]
     return tables
 
 
@@ -51,9 +61,12 @@ def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path 
     (out / "records").mkdir(parents=True, exist_ok=True)
     tables = make_tables(corpus, corrections_path)
     dictionary = data_dictionary(tables)
+    stamp = tables["about"].iloc[0].to_dict()
     for name, table in {**tables, "data_dictionary": dictionary}.items():
         _atomic(out / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
-        _atomic(out / f"{name}.parquet", lambda tmp, t=table: t.to_parquet(tmp, index=False))
+        _atomic(out / f"{name}.parquet", lambda tmp, t=table: _write_parquet(t, tmp, stamp["data_version"]))
+    text = json.dumps(stamp, ensure_ascii=False, indent=1, default=int)
+    _atomic(out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
     _write_records(corpus, out / "records")
     write_exports({**tables, "data_dictionary": dictionary}, out / "exports")
     build_database(out)
@@ -80,6 +93,13 @@ def _write_records(corpus: Corpus, folder: Path) -> None:
     for stale in folder.glob("*.json"):
         if stale.name not in keep:
             stale.unlink()
+
+
+def _write_parquet(table: pd.DataFrame, path: Path, data_version: str) -> None:
+    """The table as Parquet, with the data version in the file's key-value metadata."""
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    metadata = {**(arrow.schema.metadata or {}), b"data_version": data_version.encode()}
+    pq.write_table(arrow.replace_schema_metadata(metadata), path)
 
 
 def _atomic(target: Path, write) -> None:

@@ -22,6 +22,7 @@ from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, Tabl
 from toolkit.fees import FeeRead, read_fee
 from toolkit.header import find_agency_and_year
 from toolkit.locality import Locality, locate
+from toolkit.narrative import compare_with_table, narrative_counts, narrative_notes
 from toolkit.normalize import CompactText
 from toolkit.readers import read_document
 from toolkit.readers.pictures import tables_are_images
@@ -133,6 +134,8 @@ def read_report(path: str | Path) -> Report:
         "processing_fee_from": fee.sentence,
         "reader": document.details,
     }
+    tables_start = min((spans[s][0] for s in ("section2", "section3", "section4") if s in spans), default=None)
+    provenance["narrative_counts"] = compare_with_table(narrative_counts(ct, tables_start), record["section3"], year)
     provenance["source"] = source_of(path, provenance["sha256"])  # url, final_url, fetched_at from MANIFEST.csv
     notes = list(document.details.get("notes", [])) + [note for table in tables.values() for note in table.notes]
     notes += [reading["why"] for reading in readings.values() if reading.get("why")]
@@ -141,6 +144,7 @@ def read_report(path: str | Path) -> Report:
     if agency is None or year is None:
         notes.append("agency or year not found in the title, preamble or body")
     notes += _fee_notes(fee, "section6" in spans) + _engine_notes(document.details.get("sections", {}))
+    notes += narrative_notes(provenance["narrative_counts"])
     provenance["source_check"] = source_findings({**record, "provenance": provenance}, ct.source)
     notes += [f"source check: {finding['message']}" for finding in provenance["source_check"]]
     checks = (section3_failures(record["section3"], unread_cells(tables.get("section3"), range(len(SECTION3_COLUMNS))))
