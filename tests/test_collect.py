@@ -14,8 +14,8 @@ import requests
 
 from toolkit import read_report
 from toolkit.cli import main
-from toolkit.collect import MANIFEST_COLUMNS, Fetcher, attachment_links, collect, is_attachment, read_urls, \
-    source_of, suffix_for
+from toolkit.collect import Fetcher, attachment_links, collect, is_attachment, read_urls, suffix_for
+from toolkit.manifest import MANIFEST_COLUMNS, source_of
 
 from conftest import ROOT
 

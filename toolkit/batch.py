@@ -35,7 +35,7 @@ from typing import Iterable, Iterator
 from pebble import ProcessPool
 from tqdm import tqdm
 
-from toolkit.collect import source_of
+from toolkit.manifest import source_of
 from toolkit.errors import ReportError
 from toolkit.locality import divisions
 from toolkit.report import Report, read_report

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import csv
 import email.message
-import functools
 import hashlib
-import io
 import os
 import time
 from collections import Counter
@@ -30,11 +28,8 @@ import requests
 from tqdm import tqdm
 
 from toolkit import __version__
+from toolkit.manifest import MANIFEST, MANIFEST_COLUMNS, append_row
 
-MANIFEST = "MANIFEST.csv"
-MANIFEST_COLUMNS = ("url", "final_url", "fetched_at", "status", "content_type", "sha256", "size",
-                    "file", "parent_url", "reason", "message")
-SOURCE_COLUMNS = ("url", "final_url", "fetched_at", "parent_url")
 USER_AGENT = (f"ogi-annual-reports-toolkit/{__version__} (research on government information "
               f"disclosure annual reports) python-requests/{requests.__version__}")
 
@@ -292,46 +287,6 @@ def store(raw_dir: Path, body: bytes, sha256: str, suffix: str) -> str:
     partial.write_bytes(body)
     os.replace(partial, raw_dir / name)
     return name
-
-
-def append_row(raw_dir: Path, row: dict) -> None:
-    """Add one row to ``MANIFEST.csv`` in a single append (with the header if the file is new)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, MANIFEST_COLUMNS, lineterminator="\n")
-    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(raw_dir / MANIFEST, flags | os.O_CREAT | os.O_EXCL)
-        writer.writeheader()
-    except FileExistsError:
-        descriptor = os.open(raw_dir / MANIFEST, flags)
-    writer.writerow(row)
-    try:
-        os.write(descriptor, buffer.getvalue().encode("utf-8"))
-    finally:
-        os.close(descriptor)
-
-
-def source_of(path: str | Path, sha256: str) -> dict | None:
-    """Where a stored file came from (url, final_url, fetched_at, parent_url), from the
-    ``MANIFEST.csv`` in its folder, matched by content so renamed copies still match."""
-    manifest = Path(path).parent / MANIFEST
-    try:
-        stat = manifest.stat()
-    except OSError:
-        return None
-    row = _first_fetch(str(manifest), stat.st_mtime_ns, stat.st_size).get(sha256)
-    return {column: row.get(column) for column in SOURCE_COLUMNS} if row else None
-
-
-@functools.lru_cache(maxsize=4)
-def _first_fetch(manifest: str, mtime_ns: int, size: int) -> dict[str, dict]:
-    """sha256 -> the manifest's first row with that content (re-read when the file changes)."""
-    with open(manifest, newline="", encoding="utf-8", errors="replace") as file:
-        rows = {}
-        for row in csv.DictReader(file):
-            if row.get("sha256"):
-                rows.setdefault(row["sha256"], row)
-        return rows
 
 
 def attachment_links(page: bytes, page_url: str, images: bool = False) -> list[str]:

@@ -28,10 +28,6 @@ from importlib.util import find_spec
 from itertools import product
 from pathlib import Path
 
-import phonenumbers
-from phonenumbers import geocoder
-from pypinyin import Style, pinyin
-
 from toolkit.normalize import normalize
 
 FIRST_YEAR = 2017  # earliest snapshot kept (report year 2017 on); older ones only add ambiguity
@@ -275,6 +271,9 @@ def _shared(candidates: list[Division], field: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _phone_place(number: str) -> str:
     """Where a landline's area code is, as phonenumbers says it (e.g. 山西省长治市); '' if unknown."""
+    import phonenumbers  # imported when first needed: its geocoder takes most of a second to load
+    from phonenumbers import geocoder
+
     try:
         return geocoder.description_for_number(phonenumbers.parse(number, "CN"), "zh")
     except phonenumbers.NumberParseException:
@@ -284,6 +283,8 @@ def _phone_place(number: str) -> str:
 @cache
 def _readings(name: str) -> frozenset[str]:
     """Every pinyin spelling of a name: pypinyin alone reads 长治 as zhangzhi."""
+    from pypinyin import Style, pinyin  # imported when first needed: its dictionaries take half a second
+
     return frozenset(map("".join, product(*pinyin(name, style=Style.NORMAL, heteronym=True))))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from toolkit import __version__, codebook
 from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
 from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS
-from toolkit.collect import source_of
+from toolkit.manifest import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesAreImages, TablesMissing
 from toolkit.fees import FeeRead, read_fee
 from toolkit.header import find_agency_and_year
