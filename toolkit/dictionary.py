@@ -1,5 +1,10 @@
 """The data dictionary, generated from the codebook: every column of every output
-table, then every statistic (row, column, item, group) with its Chinese label."""
+table, then every statistic (row, column, item, group) with its Chinese label.
+
+The panel's rows also give each column's name in ``panel.dta``: Stata allows
+32-character names, so long names are shortened by ``STATA_ABBREVIATIONS``, and
+80-character variable labels, so a longer description is cut at a word boundary
+there (and says so here, where the whole text stays)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,6 +12,15 @@ import pandas as pd
 from toolkit import codebook
 
 FALLBACK = {"harmonised_section3": "harmonised", "harmonised_section4": "harmonised"}
+STATA_ABBREVIATIONS = {
+    "litigation_after_reconsideration": "lit_after_recon",
+    "litigation_direct": "lit_direct",
+    "reconsideration": "recon",
+    "processing_fee": "proc_fee",
+}
+STATA_NAME_LIMIT = 32
+STATA_LABEL_LIMIT = 80
+SHORTENED = " (cut to {limit} characters as the Stata variable label of panel.dta)"
 
 
 def describe(table: str, column: str) -> dict:
@@ -19,7 +33,7 @@ def describe(table: str, column: str) -> dict:
     raise KeyError(f"column {column!r} of table {table!r} is not described in toolkit/codebook/outputs.csv")
 
 
-COLUMNS = ["table", "column", "type", "unit", "description_en", "description_zh", "templates"]
+COLUMNS = ["table", "column", "type", "unit", "description_en", "description_zh", "templates", "stata_name"]
 
 
 def data_dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -31,10 +45,48 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                               ("type", "unit", "description_en", "description_zh")}}
         for name, table in tables.items() for column in table.columns
     ]
+    for row in columns:
+        if row["table"] == "panel":
+            row["stata_name"] = stata_name(row["column"])
+            if stata_label(row["description_en"]) != row["description_en"]:
+                row["description_en"] += SHORTENED.format(limit=STATA_LABEL_LIMIT)
     statistics = [
         {"table": f"{row['section']} {row['kind']}", "column": row["name"], "type": "code",
          "unit": "", "description_en": row["description"], "description_zh": row["label_zh"],
          "templates": row["templates"]}
         for row in codebook.fields()
     ]
-    return pd.DataFrame(columns + statistics, columns=COLUMNS).fillna({"templates": ""})
+    return pd.DataFrame(columns + statistics, columns=COLUMNS).fillna({"templates": "", "stata_name": ""})
+
+
+def stata_name(column: str) -> str:
+    """The column's name in ``panel.dta``.
+
+    >>> stata_name("litigation_after_reconsideration_correction_rate")
+    'lit_after_recon_correction_rate'
+    """
+    for long, short in STATA_ABBREVIATIONS.items():
+        column = column.replace(long, short)
+    if len(column) > STATA_NAME_LIMIT:
+        raise ValueError(f"no Stata name for {column!r}: add an abbreviation to STATA_ABBREVIATIONS")
+    return column
+
+
+def stata_label(description: str) -> str:
+    """The description as a Stata variable label: whole, or its first sentences that fit,
+    or else the words that fit (before an unclosed parenthesis), ended with an ellipsis.
+
+    >>> stata_label("Identities failed once data/corrections.csv is applied (equal to identities_failed without an applied correction)")
+    'Identities failed once data/corrections.csv is applied…'
+    >>> stata_label("new_received.total. Harmonised: a blank total is the sum of its row's parts (null if a part is unread)")
+    'new_received.total. …'
+    """
+    if len(description) <= STATA_LABEL_LIMIT:
+        return description
+    head = description[:STATA_LABEL_LIMIT - 1]
+    if (sentence := head.rfind(". ")) > 0:
+        return head[:sentence + 1] + " …"
+    head = head[:head.rfind(" ")] if " " in head else head
+    if head.count("(") > head.count(")"):
+        head = head[:head.rfind("(")]
+    return head.rstrip(" ,;:(/+-") + "…"

@@ -1,7 +1,12 @@
 """Exports a researcher expects: CSV for Excel (UTF-8 with BOM), .xlsx, Stata .dta.
 
-Stata allows 32-character variable names, so long names are shortened by the
-``STATA_ABBREVIATIONS`` table; every variable keeps its description as a label.
+``panel.dta`` keeps Stata's own types: counts, years and quality flags are integers of
+the smallest type that holds them (byte, int, long; missing stays missing); shares,
+rates and amounts in yuan stay doubles. Coded columns are labelled integers with fixed
+codes (``STATA_CODES``), so every file codes ``county`` alike; the templates are the
+integers 2019 and 2021; booleans are 0/1 labelled no/yes. Other strings stay strings.
+Names and variable labels follow ``toolkit.dictionary`` (``stata_name``, ``stata_label``),
+and the data label names the data version.
 """
 from __future__ import annotations
 
@@ -9,22 +14,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.dictionary import describe
+from toolkit.dictionary import describe, stata_label, stata_name
+from toolkit.workbook import write_workbook
 
-STATA_ABBREVIATIONS = {
-    "litigation_after_reconsideration": "lit_after_recon",
-    "litigation_direct": "lit_direct",
-    "reconsideration": "recon",
-    "processing_fee": "proc_fee",
+STATA_CODES = {  # code i + 1 for the i-th value; a value not listed gets the next code, in sorted order
+    "level": ("central", "province", "prefecture", "county", "township"),
+    "agency_kind": ("government", "government_office", "department", "development_zone", "vertical"),
+    "scope": ("region", "agency"),
+    "format": ("text", "html", "pdf", "docx", "image"),
 }
-STATA_NAME_LIMIT = 32
-STATA_LABEL_LIMIT = 80
-EXCEL_MAX_ROWS = 1_048_576 - 1  # a sheet's rows, less the header
+STATA_TEMPLATES = ("section2_template", "section3_template")
+STATA_INTEGERS = (("Int8", -127, 100), ("Int16", -32_767, 32_740), ("Int32", -2_147_483_647, 2_147_483_620))
+INTEGER_UNITS = ("count", "year")
+YES_NO = {0: "no", 1: "yes"}
 
 
 def write_exports(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path]:
-    """``out``/<table>.excel.csv for every table, ``tables.xlsx`` with one sheet each,
-    and ``panel.dta``."""
+    """``out``/<table>.excel.csv for every table, ``tables.xlsx`` (``toolkit.workbook``)
+    and ``panel.dta``; stamped with the data version when ``tables`` has ``about``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -32,40 +39,53 @@ def write_exports(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path
         path = out / f"{name}.excel.csv"
         table.to_csv(path, index=False, encoding="utf-8-sig")
         written.append(path)
-    with pd.ExcelWriter(out / "tables.xlsx") as excel:
-        too_long = {name: len(table) for name, table in tables.items() if len(table) >= EXCEL_MAX_ROWS}
-        for name, table in tables.items():
-            if name not in too_long:
-                table.to_excel(excel, sheet_name=name[:31], index=False)
-        if too_long:  # Excel holds 1,048,576 rows a sheet: say where the rest is
-            pd.DataFrame({"table": list(too_long), "rows": list(too_long.values()),
-                          "read it from": [f"{name}.excel.csv or ../{name}.parquet" for name in too_long]}
-                         ).to_excel(excel, sheet_name="not_in_this_workbook", index=False)
-    written.append(out / "tables.xlsx")
+    written.append(write_workbook(tables, out / "tables.xlsx"))
     if "panel" in tables:
-        written.append(write_stata(tables["panel"], out / "panel.dta"))
+        version = tables["about"].at[0, "data_version"] if "about" in tables else None
+        written.append(write_stata(tables["panel"], out / "panel.dta", version))
     return written
 
 
-def stata_name(column: str) -> str:
-    for long, short in STATA_ABBREVIATIONS.items():
-        column = column.replace(long, short)
-    if len(column) > STATA_NAME_LIMIT:
-        raise ValueError(f"no Stata name for {column!r}: add an abbreviation to STATA_ABBREVIATIONS")
-    return column
-
-
-def write_stata(panel: pd.DataFrame, path: Path) -> Path:
-    """The panel as Stata 118 (Unicode) with variable labels from the dictionary."""
-    plain = pd.DataFrame({
-        stata_name(c): (panel[c].astype("float64") if _is_numeric(panel[c])
-                        else panel[c].astype("string").fillna("").astype("object"))  # "" is Stata's missing string
-        for c in panel.columns
-    })
-    labels = {stata_name(c): describe("panel", c)["description_en"][:STATA_LABEL_LIMIT] for c in panel.columns}
-    plain.to_stata(path, write_index=False, version=118, variable_labels=labels)
+def write_stata(panel: pd.DataFrame, path: Path, data_version: str | None = None) -> Path:
+    """The panel as Stata 118 (Unicode), typed and labelled as the module says."""
+    columns, value_labels = {}, {}
+    for column in panel.columns:
+        name = stata_name(column)
+        columns[name], labels = _stata_column(panel[column], describe("panel", column))
+        if labels:
+            value_labels[name] = labels
+    variable_labels = {stata_name(c): stata_label(describe("panel", c)["description_en"]) for c in panel.columns}
+    data_label = "OGI annual reports panel" + (f", data version {data_version}" if data_version else "")
+    pd.DataFrame(columns).to_stata(path, write_index=False, version=118, variable_labels=variable_labels,
+                                   value_labels=value_labels, data_label=data_label)
     return path
 
 
-def _is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+def _stata_column(series: pd.Series, entry: dict) -> tuple[pd.Series, dict | None]:
+    """The column as Stata will hold it, and its value labels (None: no labels)."""
+    if series.name in STATA_CODES:
+        values = series.dropna().unique().tolist()
+        known = STATA_CODES[series.name]
+        order = [*known, *sorted(v for v in values if v not in known)]
+        codes = {value: i + 1 for i, value in enumerate(order)}
+        return series.map(codes).astype("Int8"), {i: value for value, i in codes.items()}
+    if series.name in STATA_TEMPLATES:
+        years = pd.to_numeric(series).astype("Int16")
+        return years, {int(y): f"{y} national format" for y in years.dropna().unique()}
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype("Int8"), YES_NO
+    if pd.api.types.is_numeric_dtype(series):
+        whole = series.dropna()
+        if (entry["type"] == "integer" or entry["unit"] in INTEGER_UNITS) and (whole == whole.round()).all():
+            return _smallest_integer(series), None
+        return series.astype("float64"), None
+    return series.astype("string").fillna("").astype("object"), None  # "" is Stata's missing string
+
+
+def _smallest_integer(series: pd.Series) -> pd.Series:
+    """The smallest Stata integer type (byte, int, long) that holds every value; else a double."""
+    low, high = (series.min(), series.max()) if series.notna().any() else (0, 0)
+    for dtype, smallest, largest in STATA_INTEGERS:
+        if smallest <= low and high <= largest:
+            return series.astype(dtype)
+    return series.astype("float64")

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pandas as pd
-
 from toolkit.normalize import CompactText
 
 _SENTENCE = re.compile(r"[^。;!?\n]+")
@@ -111,13 +109,3 @@ def narrative_notes(compared: list[dict]) -> list[str]:
                          f"{LABELS[c['count']]} {c['table']}{with_carried}: a finding, both kept as printed")
     return notes
 
-
-NARRATIVE_COLUMNS = ["report", "count", "narrative", "table_row", "table", "table_with_carried_over", "holds",
-                     "sentence", "line"]
-
-
-def narrative_table(reports: list) -> pd.DataFrame:
-    """One row per count a report's narrative states, beside its table's figure."""
-    rows = [{"report": r.name, **c} for r in reports for c in r.provenance.get("narrative_counts", [])]
-    return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS).astype(
-        {"narrative": "Int64", "table": "Int64", "table_with_carried_over": "Int64", "holds": "boolean", "line": "Int64"})

@@ -23,7 +23,6 @@ from toolkit.corrections import load_corrections
 from toolkit.data_version import about
 from toolkit.dictionary import data_dictionary
 from toolkit.exports import write_exports
-from toolkit.narrative import narrative_table
 from toolkit.panel import build_panel
 from toolkit.store import build_database
 
@@ -34,7 +33,7 @@ TIDY = {
     "section3": tidy.section3_table,
     "section4": tidy.section4_table,
     "checks": tidy.checks_table,
-    "narrative_checks": narrative_table,
+    "narrative_checks": tidy.narrative_table,
 }
 
 
@@ -49,7 +48,7 @@ def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS) -> d
     tables.update(build_panel(tables["reports"], tables["section3"], tables["section4"],
                               load_corrections(corrections_path)))
     tables["continuity"] = year_over_year_findings(tables["reports"], tables["section2"], tables["section3"])
-    tables["about"] = pd.DataFrame([about(corpus.reports, corrections_path)])
+    tables["about"] = pd.DataFrame([about(corpus.reports, corrections_path)]).astype({"corrections_sha256": "string"})
     for name in ("reports", "panel"):
         tables[name]["data_version"] = tables["about"].at[0, "data_version"]
     return tables
@@ -61,11 +60,11 @@ def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path 
     (out / "records").mkdir(parents=True, exist_ok=True)
     tables = make_tables(corpus, corrections_path)
     dictionary = data_dictionary(tables)
-    stamp = tables["about"].iloc[0].to_dict()
+    stamp = tables["about"].to_dict("records")[0]
     for name, table in {**tables, "data_dictionary": dictionary}.items():
         _atomic(out / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
         _atomic(out / f"{name}.parquet", lambda tmp, t=table: _write_parquet(t, tmp, stamp["data_version"]))
-    text = json.dumps(stamp, ensure_ascii=False, indent=1, default=int)
+    text = json.dumps(stamp, ensure_ascii=False, indent=1)
     _atomic(out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
     _write_records(corpus, out / "records")
     write_exports({**tables, "data_dictionary": dictionary}, out / "exports")

@@ -1,9 +1,10 @@
 """Records to tidy tables: one row per (report, row, column, value), and friends.
 
-Every value row carries the report's file name and the source line of its row
-label, so any number can be traced back to where it was printed, and a
-``status``: ``printed``, ``blank`` (the report states nothing there) or
-``unread`` (the toolkit could not read it; the record's notes say why).
+Every value row carries the report's file name and where its row was read, as a
+person would look for it (``read_at``: "page 4, table 2, row 4", "table 1, row 7" or
+"line 76"), the row's label as the report prints it (``label_printed``) and the line of
+the lifted text (``line``), and a ``status``: ``printed``, ``blank`` (the report states
+nothing there) or ``unread`` (the toolkit could not read it; the record's notes say why).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from toolkit.codebook import SECTION3_COLUMNS
 from toolkit.report import RECORD_KEYS, Report
 
 HEADER_FIELDS = [k for k in RECORD_KEYS if k not in ("section2", "section3", "section4")]
+WHERE = ["label_printed", "read_at", "line"]  # where a value was read, in the section tables
 
 
 def reports_table(reports: list[Report]) -> pd.DataFrame:
@@ -41,31 +43,31 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
 def section2_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "template": r.record["section2_template"], "item": item, "column": column,
-         "value": value, "status": _status(r, "section2", item, value, i), "line": _line(r, "section2", item)}
+         "value": value, "status": _status(r, "section2", item, value, i), **_where(r, "section2", item)}
         for r in reports for item, cells in (r.record["section2"] or {}).items()
         for i, (column, value) in enumerate(cells.items())
     ]
-    return _typed(rows, ["report", "template", "item", "column", "value", "status", "line"], "Float64")
+    return _typed(rows, ["report", "template", "item", "column", "value", "status", *WHERE], "Float64")
 
 
 def section3_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "template": r.record["section3_template"], "row": row, "column": column,
-         "value": value, "status": _status(r, "section3", row, value, i), "line": _line(r, "section3", row)}
+         "value": value, "status": _status(r, "section3", row, value, i), **_where(r, "section3", row)}
         for r in reports for row, values in (r.record["section3"] or {}).items()
         for i, (column, value) in enumerate(zip(SECTION3_COLUMNS, values))
     ]
-    return _typed(rows, ["report", "template", "row", "column", "value", "status", "line"], "Int64")
+    return _typed(rows, ["report", "template", "row", "column", "value", "status", *WHERE], "Int64")
 
 
 def section4_table(reports: list[Report]) -> pd.DataFrame:
     rows = [
         {"report": r.name, "group": group, "column": column, "value": value,
-         "status": _status(r, "section4", group, value, i), "line": _line(r, "section4", group)}
+         "status": _status(r, "section4", group, value, i), **_where(r, "section4", group)}
         for r in reports for group, cells in (r.record["section4"] or {}).items()
         for i, (column, value) in enumerate(cells.items())
     ]
-    return _typed(rows, ["report", "group", "column", "value", "status", "line"], "Int64")
+    return _typed(rows, ["report", "group", "column", "value", "status", *WHERE], "Int64")
 
 
 def checks_table(reports: list[Report]) -> pd.DataFrame:
@@ -89,8 +91,13 @@ def _status(report: Report, section: str, name: str, value, index: int) -> str:
     return "unread" if name in table.get("unread", []) or doubtful else "blank"
 
 
-def _line(report: Report, section: str, name: str) -> int | None:
-    return report.provenance["tables"].get(section, {}).get("rows", {}).get(name)
+def _where(report: Report, section: str, name: str) -> dict:
+    """The row's label as printed, where it was read ("page 4, table 2, row 4"; "line N"
+    when the reader said no more) and its line of the lifted text."""
+    table = report.provenance["tables"].get(section, {})
+    line = table.get("rows", {}).get(name)
+    read_at = table.get("read_at", {}).get(name) or (f"line {line}" if line is not None else None)
+    return {"label_printed": (table.get("labels", {}).get(name) or {}).get("printed"), "read_at": read_at, "line": line}
 
 
 def _typed(rows: list[dict], columns: list[str], value_type: str) -> pd.DataFrame:
@@ -100,3 +107,14 @@ def _typed(rows: list[dict], columns: list[str], value_type: str) -> pd.DataFram
 
 def _columns(rows: list[dict], first: list[str]) -> list[str]:
     return list(dict.fromkeys(first + (list(rows[0]) if rows else [])))
+
+
+NARRATIVE_COLUMNS = ["report", "count", "narrative", "table_row", "table", "table_with_carried_over", "holds",
+                     "sentence", "line"]
+
+
+def narrative_table(reports: list[Report]) -> pd.DataFrame:
+    """One row per count a report's narrative states, beside its table's figure."""
+    rows = [{"report": r.name, **c} for r in reports for c in r.provenance.get("narrative_counts", [])]
+    return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS).astype(
+        {"narrative": "Int64", "table": "Int64", "table_with_carried_over": "Int64", "holds": "boolean", "line": "Int64"})

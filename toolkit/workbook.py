@@ -1,0 +1,175 @@
+"""``tables.xlsx``: a summary and each report's section 三 as printed, then every table.
+
+Sheets, in order: ``summary`` (one row per report: agency, year, format, the headline
+counts as printed, checks failed, unread cells and where to find the rest),
+``section3_as_printed`` (one block per report, laid out as the report prints its
+table: its own row labels, the applicant columns under their Chinese headings; a blank
+cell is blank, a cell the toolkit could not read says ``unread``), one sheet per
+table, ``about`` (the data version) and, when a table passes Excel's row limit,
+``not_in_this_workbook`` saying where to read it instead. ``section3_as_printed``
+stops at the limit with a note row. Written row by row in openpyxl's write-only mode,
+so the cost stays proportional to the rows.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from toolkit import __version__, codebook
+from toolkit.codebook import SECTION3_COLUMNS
+from toolkit.dictionary import describe
+
+EXCEL_MAX_ROWS = 1_048_576 - 1  # a sheet's rows, less the header
+UNREAD = "unread"  # in place of a value the toolkit could not read
+NOT_IN_XLSX = "[\x00-\x08\x0b\x0c\x0e-\x1f]"  # control characters a worksheet cannot hold
+SECTION3_HEADINGS = {row["name"]: row["label_zh"] for row in codebook.fields("section3", "column")}
+CODEBOOK_LABELS = {row["name"]: row["label_zh"] for row in codebook.fields("section3", "row")}
+SECTION3_CELLS = ["report", "row", "column", "value", "status", "label_printed", "read_at"]
+CHUNK = 500  # reports whose section 三 cells are gathered at once
+PLAIN_ROWS = 50_000  # rows of a table made plain Python values at once
+MORE = ("sheet reports: notes, source, sha256; sheets section2, section3, section4: every value, its status "
+        "and where it was read (read_at, label_printed); records/<report>.json: the whole record")
+SUMMARY_COUNTS = {  # heading: the section 三 row whose 总计 it shows, as printed
+    "new requests 本年新收申请": "new_received",
+    "processed 办理总数": "total_processed",
+    "not held 本机关不掌握": "unable_not_held",
+}
+LEGEND = ("Each report's section 三 as printed: its rows under the labels the report prints (the codebook's "
+          f"label where none was kept), its columns under their Chinese headings. A blank cell is printed blank; "
+          f"'{UNREAD}' marks a cell the toolkit could not read (the report's notes in the reports sheet say why).")
+BOLD = Font(bold=True)
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write ``tables.xlsx`` at ``path``; the journalist's sheets need ``reports`` and ``section3``."""
+    book = Workbook(write_only=True)
+    too_long = {name: len(table) for name, table in tables.items() if len(table) >= EXCEL_MAX_ROWS}
+    if "reports" in tables and "section3" in tables and "reports" not in too_long:
+        starts = _block_starts(tables["reports"], tables["section3"])
+        summary = book.create_sheet("summary")
+        _widths(summary, {"A": 30, "B": 26, "F": 14, "G": 14, "H": 14, "K": 18})
+        summary.freeze_panes = "B2"
+        _append_table(summary, _summary(tables, starts))
+        _write_section3_as_printed(book.create_sheet("section3_as_printed"), tables["reports"], tables["section3"], starts)
+    for name, table in tables.items():
+        if name not in too_long and name != "about":
+            _append_table(book.create_sheet(name[:31]), table)
+    if "about" in tables:
+        _write_about(book, tables["about"].to_dict("records")[0])
+    if too_long:  # Excel holds 1,048,576 rows a sheet: say where the rest is
+        _append_table(book.create_sheet("not_in_this_workbook"), pd.DataFrame({
+            "table": list(too_long), "rows": list(too_long.values()),
+            "read it from": [f"{name}.excel.csv or ../{name}.parquet" for name in too_long]}))
+    book.save(path)
+    return Path(path)
+
+
+def _block_starts(reports: pd.DataFrame, section3: pd.DataFrame) -> dict[str, int]:
+    """The sheet row each report's block starts on (a heading, the column headings, its
+    rows, a blank row), for the reports that fit in the sheet with a last row for a note."""
+    rows = section3.drop_duplicates(["report", "row"]).groupby("report", sort=False).size()
+    starts, next_row = {}, 2  # row 1: the legend
+    for report in reports["report"]:
+        size = max(int(rows.get(report, 0)), 1) + 3
+        if next_row + size > EXCEL_MAX_ROWS + 1:
+            break
+        starts[report] = next_row
+        next_row += size
+    return starts
+
+
+def _write_section3_as_printed(sheet, reports: pd.DataFrame, section3: pd.DataFrame, starts: dict[str, int]) -> None:
+    """Each report's block, a few hundred reports at a time (memory stays flat)."""
+    _widths(sheet, {"A": 50, "I": 34, "J": 24})
+    sheet.append([LEGEND])
+    headings = ["", *[SECTION3_HEADINGS[c] for c in SECTION3_COLUMNS], "row (codebook)", "read at"]
+    at = section3.groupby("report", sort=False).indices
+    shown = reports.loc[reports["report"].isin(starts), ["report", "agency", "year", "format"]]
+    for first in range(0, len(shown), CHUNK):
+        chunk = list(_plain(shown.iloc[first:first + CHUNK]))
+        positions = [i for report, *_ in chunk for i in at.get(report, [])]
+        cells = {}
+        for cell in _plain(section3.iloc[positions][SECTION3_CELLS]):
+            cells.setdefault(cell[0], []).append(cell)
+        for report, agency, year, source in chunk:
+            sheet.append([_bold(sheet, f"{report} · {agency or 'agency not found'} · {year or 'year not found'} · {source}")])
+            sheet.append([_bold(sheet, h) for h in headings])
+            for row in _printed_rows(cells.get(report, [])):
+                sheet.append(row)
+            sheet.append([])
+    if left_out := len(reports) - len(starts):
+        sheet.append([f"This sheet is full: section 三 of the other {left_out} report(s) is not shown here; read it "
+                      "from section3.excel.csv or ../section3.parquet (columns label_printed, read_at)."])
+
+
+def _printed_rows(cells: list[tuple]) -> list[list]:
+    """A report's cells (``SECTION3_CELLS``) as the rows of its printed table."""
+    rows = {}
+    for _, row, column, value, status, printed, read_at in cells:
+        if row not in rows:
+            rows[row] = [printed or CODEBOOK_LABELS.get(row, row), *[None] * len(SECTION3_COLUMNS), row, read_at]
+        rows[row][1 + SECTION3_COLUMNS.index(column)] = UNREAD if status == UNREAD else value
+    return list(rows.values()) or [["no section 三 table was read from this report (see its notes)"]]
+
+
+def _summary(tables: dict[str, pd.DataFrame], starts: dict[str, int]) -> pd.DataFrame:
+    """One row per report: who, when, the headline counts as printed, and where to look next."""
+    reports, section3 = tables["reports"], tables["section3"]
+    totals = section3[section3["column"] == "total"].set_index(["report", "row"])
+    shown = totals["value"].astype(object).where(totals["status"] != UNREAD, UNREAD)
+    cells = pd.concat([tables[s][["report", "status"]] for s in ("section2", "section3", "section4") if s in tables])
+    unread = cells[cells["status"] == UNREAD].groupby("report").size()
+    return pd.DataFrame({
+        "report": reports["report"], "agency 机关": reports["agency"], "year 年度": reports["year"],
+        "format": reports["format"], "section 三 template": reports["section3_template"],
+        **{heading: shown.reindex(pd.MultiIndex.from_arrays([reports["report"], [row] * len(reports)])).to_numpy()
+           for heading, row in SUMMARY_COUNTS.items()},
+        "identities failed 勾稽不符": reports["checks_failed"],
+        "unread cells": reports["report"].map(unread).fillna(0).astype(int),
+        "section 三 as printed": [f"row {starts[r]}" if r in starts else "not shown (sheet full)"
+                                  for r in reports["report"]],
+        "more": MORE,
+        "notes": reports["notes"],
+    })
+
+
+def _write_about(book: Workbook, about: dict) -> None:
+    sheet = book.create_sheet("about")
+    sheet.append([_bold(sheet, h) for h in ("field", "value", "meaning")])
+    for field, value in about.items():
+        sheet.append([field, value, describe("about", field)["description_en"]])
+    props = book.properties
+    props.title, props.creator = "OGI annual reports: tables", f"ogi-annual-reports-toolkit {__version__}"
+    props.identifier = props.version = about["data_version"]
+    props.description = f"Data version {about['data_version']} (toolkit version + hash of the inputs): see the about sheet."
+
+
+def _append_table(sheet, table: pd.DataFrame) -> None:
+    sheet.append(list(table.columns))
+    for row in _plain(table):
+        sheet.append(row)
+
+
+def _plain(table: pd.DataFrame):
+    """The rows as tuples of plain values, missing as None, without the control characters
+    a worksheet cannot hold; made a slice at a time."""
+    for first in range(0, len(table), PLAIN_ROWS):
+        part = table.iloc[first:first + PLAIN_ROWS]
+        part = part.assign(**{c: part[c].str.replace(NOT_IN_XLSX, "", regex=True)
+                              for c in part.columns if pd.api.types.is_string_dtype(part[c])})
+        yield from part.astype(object).where(part.notna(), None).itertuples(index=False, name=None)
+
+
+def _widths(sheet, widths: dict[str, int]) -> None:
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+
+
+def _bold(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = BOLD
+    return cell
