@@ -8,7 +8,8 @@ from toolkit import codebook
 from toolkit.continuity import year_over_year_findings
 from toolkit.corrections import apply_corrections, load_corrections
 from toolkit.harmonise import harmonise_section3, harmonise_section4
-from toolkit.measures import appeal_measures, applicant_mix, refusal_measures, section3_totals, section4_cells
+from toolkit.measures import (DENOMINATORS, appeal_measures, applicant_mix, harmonised_wide, ratio_parts,
+                              refusal_measures, section3_totals, section4_cells)
 
 COLUMNS = codebook.SECTION3_COLUMNS
 
@@ -59,8 +60,71 @@ def test_measures_follow_the_codebook_and_zero_denominators_are_missing():
         tidy3("b", "2019", {}),
     ]))
     measures = refusal_measures(section3_totals(h3))
-    assert measures.loc["a", ["not_held_share", "full_grant_rate", "withheld_share", "unable_share"]].tolist() == [0.3, 0.5, 0.2, 0.3]
+    assert measures.loc["a", ["not_held_share", "withheld_share", "unable_share"]].tolist() == [0.3, 0.2, 0.3]
     assert pd.isna(measures.loc["b", "not_held_share"])
+
+
+def test_grant_rates_say_whether_partial_grants_count():
+    """予以公开 (granted in full) alone, and with 部分公开 (the codebook's "full-grant rate");
+    the old name, which claimed "full" while counting partial grants, is gone."""
+    h3 = harmonise_section3(tidy3("a", "2021", {"granted": [4, 0, 0, 0, 0, 0, 4], "partially_granted": [1, 0, 0, 0, 0, 0, 1],
+                                                 "total_processed": [10, 0, 0, 0, 0, 0, 10]}))
+    measures = refusal_measures(section3_totals(h3))
+    assert measures.loc["a", "grant_rate_incl_partial"] == 0.5
+    assert measures.loc["a", "granted_in_full_rate"] == 0.4
+    assert "full_grant_rate" not in measures.columns
+
+
+def test_measures_use_the_harmonised_layer_blank_as_zero_derived_totals_and_null_for_zero_denominators():
+    h3 = harmonise_section3(pd.concat([
+        tidy3("blank", "2019", {"granted": [3, None, None, None, None, None, None],  # blank total: derived 3
+                                "unable_not_held": [None] * 7, "total_processed": [6, 0, 0, 0, 0, 0, 6]}),
+        tidy3("unread", "2019", {"unable_not_held": [None] * 7, "total_processed": [6, 0, 0, 0, 0, 0, 6]},
+              status={"unable_not_held": "unread"}),
+        tidy3("nothing", "2019", {}),  # total_processed 0
+    ]))
+    measures = refusal_measures(section3_totals(h3))
+    assert measures.loc["blank", "granted_in_full_rate"] == 0.5
+    assert measures.loc["blank", "not_held_share"] == 0  # blank read as zero
+    assert pd.isna(measures.loc["unread", "not_held_share"]) and pd.isna(measures.loc["unread", "unable_share"])
+    assert measures.loc["nothing"].drop(["requests_new", "requests_processed"]).isna().all()
+
+
+def test_ratio_parts_give_each_measure_its_numerator_and_denominator():
+    """Pooling one report gives back its measure, for every measure of the panel."""
+    h3 = harmonise_section3(tidy3("a", "2021", {"new_received": [40, 0, 0, 0, 0, 0, 40], "granted": [4, 0, 0, 0, 0, 0, 4],
+                                                 "partially_granted": [2, 0, 0, 0, 0, 0, 2],
+                                                 "unable_not_held": [3, 0, 0, 0, 0, 0, 3],
+                                                 "total_processed": [9, 0, 0, 0, 0, 0, 9]}))
+    s4 = pd.DataFrame([
+        {"report": "a", "group": group, "column": column, "value": value, "status": "printed", "line": 1}
+        for group in codebook.SECTION4_GROUPS
+        for column, value in zip(codebook.SECTION4_COLUMNS, [1, 2, 0, 1, 4])
+    ])
+    totals, cells = harmonised_wide(h3, harmonise_section4(s4))
+    parts = ratio_parts(totals, cells).set_index("measure")
+    panel = refusal_measures(totals).join(appeal_measures(totals, cells))
+    assert set(parts.index) == set(panel.columns) - {"requests_new", "requests_processed"} == set(DENOMINATORS)
+    for name, row in parts.iterrows():
+        assert row["numerator"] * row["scale"] / row["denominator"] == pytest.approx(panel.loc["a", name]), name
+    assert parts.loc["reconsideration_rate", ["numerator", "denominator", "scale"]].tolist() == [4, 40, 100]
+    assert parts.loc["grant_rate_incl_partial", ["numerator", "denominator"]].tolist() == [6, 9]
+
+
+def test_the_data_dictionary_says_how_panel_measures_are_computed():
+    """Every panel measure is described: the harmonised layer (blank as zero, derived totals)
+    and null for a zero denominator; the grant rates say what they count."""
+    described = {row["column"]: row for row in codebook.outputs() if row["table"] == "panel"}
+    for name in DENOMINATORS:
+        text = described[name]["description_en"]
+        assert "harmonised layer" in text and "blank cell counts as 0" in text and "sum of its row's parts" in text, name
+        assert "Null (empty) when the denominator is 0" in text, name
+        assert "分母为0时为空" in described[name]["description_zh"], name
+    assert "full_grant_rate" not in described
+    assert "full-grant rate" in described["grant_rate_incl_partial"]["description_en"]
+    assert "partially_granted" in described["grant_rate_incl_partial"]["description_en"]
+    assert "in full (予以公开) only" in described["granted_in_full_rate"]["description_en"]
+    assert "unable_not_held included" in described["unable_share"]["description_en"]
 
 
 def test_appeal_rates_per_100_requests_and_correction_rate():

@@ -1,19 +1,25 @@
 """Summaries the notebooks show, one function per question, each unit-tested.
 
-They take the tables of ``toolkit.load()`` and return DataFrames; the notebooks
-only call them and plot the result (``toolkit.plots``).
+They take the tables of ``toolkit.load()`` and return DataFrames (or the "n = …" a
+chart states); the notebooks only call them and plot the result (``toolkit.plots``). A
+number the notebooks' prose relies on is shown by one of these, never typed by hand.
+
+A group's shares are given two ways: the mean per report (every report weighs the
+same) and pooled (sum of numerators / sum of denominators over the same reports: every
+request weighs the same). ``group_summary`` shows both, with the group's n.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from toolkit import codebook
+from toolkit import codebook, measures
 from toolkit.report import Report
 
 REFUSAL_MIX = ["withheld_share", "unable_share", "not_processed_share"]
 APPLICANTS = list(codebook.SECTION3_COLUMNS[:-1])
 OUTCOME_GROUPS = {
-    "granted": ["granted", "partially_granted"],
+    "granted_in_full": ["granted"],
+    "partially_granted": ["partially_granted"],
     "withheld": [r for r in codebook.section3_rows("2019") if r.startswith("withheld_")],
     "not_held": ["unable_not_held"],
     "other_unable": ["unable_needs_creation", "unable_unclear_after_correction"],
@@ -28,14 +34,57 @@ def sample(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_sample(panel: pd.DataFrame) -> dict:
-    """Size of a sample, in the words a notebook prints."""
+    """Size of a sample, in the words a notebook prints: records (a report read in two
+    forms is two records), reports, agencies, years, provinces, and the requests the
+    reports count (new, and handled; once per report, from its preferred copy)."""
+    reports = sample(panel) if "preferred" in panel else panel
     years = panel["year"].dropna()
     return {
-        "reports": len(panel),
+        "records": len(panel),
+        "reports": len(reports),
         "agencies": panel["agency"].nunique(),
         "years": f"{int(years.min())}–{int(years.max())}" if len(years) else "none",
         "provinces": panel["province"].nunique(),
+        "new requests": int(reports["requests_new"].sum()),
+        "requests handled": int(reports["requests_processed"].sum()),
     }
+
+
+def n_label(reports: int, count: float | None = None, of: str = "requests handled", unit: str = "reports") -> str:
+    """The "n = …" a chart states: ``n_label(20, 4963)`` -> "n = 20 reports, 4,963 requests handled"."""
+    label = f"n = {_counted(reports, unit)}"
+    return label if count is None or pd.isna(count) else f"{label}, {count:,.0f} {of}"
+
+
+def sample_n(panel: pd.DataFrame, requests: str = "requests_new") -> str:
+    """The n of a chart of the panel's records: "n = 24 records of 20 reports, 5,091 new
+    requests" (requests counted once per report, from its ``preferred`` copy)."""
+    kept = sample(panel)
+    words = {"requests_new": "new requests", "requests_processed": "requests handled"}
+    label = n_label(len(kept), kept[requests].sum(), words[requests])
+    return label if len(kept) == len(panel) else label.replace("n = ", f"n = {len(panel):,} records of ", 1)
+
+
+def above_zero(table: pd.DataFrame, column: str, what: str = "an amount") -> tuple[pd.DataFrame, str]:
+    """The reports with ``column`` above 0 (what a log scale can show) and the chart's n,
+    saying how many are left out: "n = 11 reports with an amount above 0 (5 others: 0 or
+    missing, not shown)"."""
+    shown = table[table[column] > 0]
+    left = len(table) - len(shown)
+    return shown, f"{n_label(len(shown))} with {what} above 0 ({_counted(left, 'others')}: 0 or missing, not shown)"
+
+
+def _counted(number: float, unit: str) -> str:
+    """"1 report", "20 reports"."""
+    return f"{number:,.0f} {unit.removesuffix('s') if number == 1 else unit}"
+
+
+def copies(panel: pd.DataFrame) -> pd.DataFrame:
+    """Reports read in more than one form (same agency and year), and the copy analyses use."""
+    keys = panel["agency"].fillna(panel["report"]) + "|" + panel["year"].astype("string").fillna("")
+    several = panel[keys.duplicated(keep=False)]
+    columns = ["agency", "year", "report", "format", "preferred"]
+    return several[columns].sort_values(["agency", "year", "report"]).reset_index(drop=True)
 
 
 def counts(table: pd.DataFrame, rows: str, columns: str | None = None) -> pd.DataFrame:
@@ -53,24 +102,93 @@ def quality(panel: pd.DataFrame) -> pd.DataFrame:
     return panel[columns].sort_values(["agency", "year", "report"]).reset_index(drop=True)
 
 
-def by_group(panel: pd.DataFrame, measures: list[str], by: str | list[str]) -> pd.DataFrame:
-    """Mean of each measure per group, with the number of reports that have it."""
-    grouped = panel.groupby(by, dropna=False)[measures]
-    summary = grouped.mean().round(3)
-    summary["reports"] = grouped.size()
-    return summary
+def measure_parts(h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:
+    """Per (report, measure): the numerator and denominator the panel's measure divides,
+    from the harmonised tables (``toolkit.measures.ratio_parts``), for pooling."""
+    return measures.ratio_parts(*measures.harmonised_wide(h3, h4))
 
 
-def agency_series(panel: pd.DataFrame, agency: str, measures: list[str]) -> pd.DataFrame:
-    """One agency's reports over the years (one row per year)."""
+def group_summary(panel: pd.DataFrame, parts: pd.DataFrame, names: list[str], by: str | list[str]) -> pd.DataFrame:
+    """Per measure and group, over the reports that have the measure: ``reports``, the sum
+    of the measure's ``denominator`` (its unit: ``measures.DENOMINATORS``), the
+    ``mean_per_report`` and the ``pooled`` figure (sum of numerators / sum of
+    denominators, x100 for the rates per 100 new requests)."""
+    by = [by] if isinstance(by, str) else list(by)
+    values = panel.melt(id_vars=["report", *by], value_vars=names, var_name="measure", value_name="value")
+    rows = values.dropna(subset=["value"]).merge(parts, on=["report", "measure"], how="left")
+    rows["measure"] = pd.Categorical(rows["measure"], categories=names)
+    grouped = rows.groupby(["measure", *by], observed=True, dropna=False)
+    summary = pd.DataFrame({
+        "reports": grouped.size(),
+        "denominator": grouped["denominator"].sum(),
+        "mean_per_report": grouped["value"].mean(),
+        "pooled": grouped["numerator"].sum() * grouped["scale"].first() / grouped["denominator"].sum(),
+    })
+    summary = summary.astype({"mean_per_report": "float", "pooled": "float"}).round(3)
+    return summary.assign(denominator=summary["denominator"].round().astype("Int64"))  # counts
+
+
+def summary_n(summary: pd.DataFrame, measure: str | None = None) -> str:
+    """The n of a ``group_summary`` (its first measure unless named), for a chart's title."""
+    measure = measure or summary.index.get_level_values("measure")[0]
+    rows = summary.xs(measure, level="measure")
+    return n_label(int(rows["reports"].sum()), rows["denominator"].sum(), measures.DENOMINATORS[measure])
+
+
+def chart_table(summary: pd.DataFrame, statistic: str = "pooled", labels: dict | None = None) -> pd.DataFrame:
+    """groups x measures of one statistic of a ``group_summary`` (measures renamed by
+    ``labels``), each group labelled with its n: reports, and the sum of the first
+    measure's denominator, in short ("requests", "cases": the title says which)."""
+    names = list(summary.index.get_level_values("measure").unique())
+    wide = summary[statistic].unstack("measure").reindex(columns=names)
+    n = summary.xs(names[0], level="measure").reindex(wide.index)
+    unit = "requests" if "requests" in measures.DENOMINATORS[names[0]] else "cases"
+    wide.index = [f"{group}\n{_counted(reports, 'reports')}\n{count:,.0f} {unit}" if pd.notna(reports) else str(group)
+                  for group, reports, count in zip(wide.index, n["reports"], n["denominator"])]
+    return wide.rename(columns=labels or {})
+
+
+def label_n(table: pd.DataFrame, counts: pd.Series, unit: str = "requests", labels: dict | None = None) -> pd.DataFrame:
+    """The table with each row's label (renamed by ``labels``) followed by its n from
+    ``counts``, for a chart: "自然人\n4,767 requests"."""
+    names = [f"{(labels or {}).get(row, row)}\n{_counted(counts[row], unit)}" for row in table.index]
+    return table.set_axis(names, axis=0)
+
+
+def agency_series(panel: pd.DataFrame, agency: str, names: list[str]) -> pd.DataFrame:
+    """One agency's reports over the years (one row per year), with the requests they handled."""
     rows = panel[panel["agency"] == agency].sort_values("year")
-    return rows.set_index("year")[["report", *measures]]
+    return rows.set_index("year")[["report", "requests_processed", *names]].round({name: 3 for name in names})
+
+
+def series_years(panel: pd.DataFrame, min_years: int = 3) -> pd.DataFrame:
+    """Agencies with reports in at least ``min_years`` years (within-agency change is
+    visible): how many years, the first and the last."""
+    years = panel.dropna(subset=["agency", "year"]).groupby("agency")["year"].agg(["nunique", "min", "max"])
+    years.columns = ["years", "first", "last"]
+    return years[years["years"] >= min_years].sort_values(["years", "first"], ascending=[False, True])
 
 
 def agencies_with_series(panel: pd.DataFrame, min_years: int = 3) -> list[str]:
-    """Agencies with at least ``min_years`` reports: within-agency change is visible."""
-    years = panel.groupby("agency")["year"].nunique()
-    return sorted(years[years >= min_years].index)
+    """The agencies of ``series_years``, most years first."""
+    return list(series_years(panel, min_years).index)
+
+
+def bands(values: pd.Series, edges: tuple[int, ...] = (0, 1, 10)) -> pd.Series:
+    """How many values fall in each band: ``edges`` (0, 1, 10) give "0", "1–9", "10 or more";
+    missing values are counted as "unknown"."""
+    labels = [f"{low}" if high - low == 1 else f"{low}–{high - 1}" for low, high in zip(edges, edges[1:])]
+    labels.append(f"{edges[-1]} or more")
+    banded = pd.cut(values.astype("float"), bins=[*edges, float("inf")], right=False, labels=labels)
+    counted = banded.value_counts(sort=False)
+    unknown = int(values.isna().sum())
+    return pd.concat([counted, pd.Series({"unknown": unknown})]) if unknown else counted
+
+
+def largest(panel: pd.DataFrame, column: str = "requests_new", top: int = 3) -> pd.DataFrame:
+    """The ``top`` reports by ``column`` and their share of the sample's total of it."""
+    table = panel.nlargest(top, column)[["agency", "year", "report", column]].reset_index(drop=True)
+    return table.assign(share_of_all=(table[column] / panel[column].sum()).astype("float").round(3))
 
 
 def litigation_after_reconsideration(h4: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
@@ -87,8 +205,8 @@ def litigation_after_reconsideration(h4: pd.DataFrame, panel: pd.DataFrame) -> p
     return keep.join(table, how="inner").reset_index()
 
 
-def fee_collectors(panel: pd.DataFrame) -> pd.DataFrame:
-    """Reports that say what 信息处理费 they collected, largest first."""
+def fee_statements(panel: pd.DataFrame) -> pd.DataFrame:
+    """Reports that state what 信息处理费 they collected (zero included), largest first."""
     known = panel[panel["processing_fee_yuan"].notna()]
     columns = ["agency", "year", "level", "processing_fee_yuan", "requests_new"]
     return known[columns].sort_values(["processing_fee_yuan", "agency"], ascending=[False, True]).reset_index(drop=True)
@@ -103,7 +221,7 @@ def fee_summary(panel: pd.DataFrame) -> pd.Series:
         "say_none_collected": int((fee == 0).sum()),
         "collected_some": int((fee > 0).sum()),
         "total_collected_yuan": float(fee.sum()),
-    })
+    }, dtype=object)
 
 
 def administrative_fees(section2: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +240,7 @@ def applicant_shares(h3: pd.DataFrame, reports: list[str]) -> pd.DataFrame:
 
 def outcomes_by_applicant(h3: pd.DataFrame, reports: list[str]) -> pd.DataFrame:
     """Pooled over ``reports``: for each kind of applicant, how its requests ended
-    (shares of its total_processed)."""
+    (shares of its total_processed; ``granted_in_full`` is 予以公开 only)."""
     cells = h3[h3["report"].isin(reports) & h3["column"].isin(APPLICANTS)]
     summed = cells.groupby(["row", "column"])["value"].sum().unstack("column").reindex(columns=APPLICANTS)
     outcomes = pd.DataFrame({group: summed.reindex(rows).sum() for group, rows in OUTCOME_GROUPS.items()})

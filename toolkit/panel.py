@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit import codebook
 from toolkit.checks import section3_failures, section4_failures
 from toolkit.corrections import apply_corrections
 from toolkit.codebook import SECTION3_COLUMNS
 from toolkit.harmonise import harmonise_section3, harmonise_section4
-from toolkit.measures import appeal_measures, refusal_measures, section3_totals, section4_cells
+from toolkit.measures import appeal_measures, harmonised_wide, refusal_measures
 
 ID_COLUMNS = ["report", "agency", "year", "province", "prefecture", "county", "division_code", "level",
               "agency_kind", "scope", "collection", "format",
               "section2_template", "section3_template", "processing_fee_yuan"]
-SECTION4_CELLS = [f"{group}.{column}" for group in codebook.SECTION4_GROUPS for column in codebook.SECTION4_COLUMNS]
 FORMAT_PREFERENCE = ["html", "docx", "pdf", "text", "ocr"]  # for the same report in several forms
 
 
@@ -31,8 +29,7 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
     """Harmonised sections, the panel and the corrections with their status."""
     h3, applied3 = apply_corrections(harmonise_section3(section3), corrections, "section3")
     h4, applied4 = apply_corrections(harmonise_section4(section4), corrections, "section4")
-    totals = section3_totals(h3).reindex(columns=list(codebook.section3_rows("2019")))  # no column lost when empty
-    cells = section4_cells(h4).reindex(columns=SECTION4_CELLS)
+    totals, cells = harmonised_wide(h3, h4)
     measures = refusal_measures(totals).join(appeal_measures(totals, cells), how="outer")
     applied = pd.concat([applied3, applied4], ignore_index=True)
     flags = _quality_flags(reports, h3, h4)
