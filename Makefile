@@ -9,12 +9,12 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 SAMPLE := $(addprefix data/raw/,000_323c267c87cacc94.txt 001_45c66cdd23912b77.txt 002_1ee472de9be0b35c.txt \
             003_8d388e7911cc997b.txt 004_05aca36cc1e89005.txt)
 
-.PHONY: help demo test extract notebooks corpus clean
+.PHONY: help demo test extract review notebooks lab corpus clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-demo: extract notebooks ## set up, extract the bundled reports, build data/processed, run the notebooks into reports/
+demo: extract review notebooks ## set up, extract the bundled reports, build data/processed, write the review pages and run the notebooks into reports/
 
 test: extract ## set up, extract, then run every test (unit, end-to-end, notebooks)
 	$(BIN)/python -m pytest
@@ -24,8 +24,14 @@ extract: $(INSTALLED) ## extract data/raw (+ the committed corpus statistics) in
 	$(BIN)/python -m toolkit extract data/raw --records data/processed/corpus --out data/processed --replace; \
 	  test $$? -le 1  # 1 = some of your files are listed in data/processed/failures.csv: the tables are written
 
+review: $(INSTALLED) ## write reports/review: each report's tables beside its source (open reports/review/index.html)
+	$(BIN)/python -m toolkit review data/processed --out reports/review
+
 notebooks: $(INSTALLED) ## execute the notebooks, HTML copies in reports/
 	$(BIN)/python -m jupyter nbconvert --to html --execute --output-dir reports $(NOTEBOOKS)
+
+lab: $(INSTALLED) ## start JupyterLab on the notebooks (they read data/processed/sample: make extract first)
+	$(BIN)/python -m jupyter lab notebooks
 
 corpus: $(INSTALLED) ## re-extract the real reports of ../shared/corpus into data/processed/corpus (committed)
 	$(BIN)/python -m toolkit extract --manifest $(SHARED_CORPUS)/MANIFEST.tsv --out data/processed/corpus --replace --quiet; \

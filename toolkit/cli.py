@@ -1,5 +1,6 @@
 """Command line: ``python -m toolkit extract <paths or folders> --out data/processed``;
-``python -m toolkit collect urls.csv --out data/raw``.
+``python -m toolkit collect urls.csv --out data/raw``; ``python -m toolkit review data/processed
+--out reports/review`` (a page per report, each number beside where it was read).
 
 ``extract`` reads on every core (``--jobs``) or on a Dask cluster (``--scheduler``),
 stops a file after ``--timeout`` seconds, and keeps what each file gave in
@@ -24,6 +25,7 @@ from toolkit.config import CORRECTIONS
 from toolkit.corpus import Corpus, build_corpus, load_records, merged
 from toolkit.corrections import CorrectionsError, load_corrections
 from toolkit.outputs import write_outputs
+from toolkit.review import ReviewError, write_review
 from toolkit.tidy import reports_table
 
 CACHE = "cache"  # under --out: what each file gave, so a run can be resumed or repeated cheaply
@@ -62,9 +64,16 @@ def main(argv: list[str] | None = None) -> int:
                        help="also fetch the images shown in a page (for tables printed as pictures)")
     fetch.add_argument("--user-agent", default=USER_AGENT, help="User-Agent header (add your contact)")
     fetch.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    review = commands.add_parser("review", help="write review pages: each report's tables beside their source")
+    review.add_argument("processed", nargs="?", default="data/processed",
+                        help="the folder extract wrote (default: %(default)s)")
+    review.add_argument("--out", default="reports/review", help="folder for the pages (default: %(default)s)")
+    review.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     args = parser.parse_args(argv)
     if args.command == "collect":
         return _collect(args)
+    if args.command == "review":
+        return _review(args)
 
     if not args.paths and not args.manifest:
         parser.error("give report files or folders, or --manifest")
@@ -93,6 +102,17 @@ def _collect(args) -> int:
     if not args.quiet:
         print(f"{collect_summary(rows)} -> {args.out}/{MANIFEST}")
     return 1 if any(row["reason"] for row in rows) else 0
+
+
+def _review(args) -> int:
+    try:
+        index = write_review(args.processed, args.out, progress=not args.quiet)
+    except (ReviewError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(f"review pages -> {index} (open it in a browser)")
+    return 0
 
 
 def summary(corpus) -> str:

@@ -160,6 +160,7 @@ class Columns:
         self.named = set(self.at.values())
         self.under_heading = {c: max((s for s in self.starts if s <= c), default=None)
                               for c in range(max(self.starts) + 1)}
+        self.placed: dict = {}  # name -> the grid column its cell stood in, in the last row
 
     ignored = ""  # what the last row printed beyond the headings, not used
 
@@ -169,6 +170,7 @@ class Columns:
         number under no column of the template, two cells under one heading. A cell
         that starts inside a merged heading belongs to that heading."""
         under: dict[int, str] = {}
+        stood: dict[int, int] = {}
         self.ignored = ""
         problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _number(t) is not None]
         named = self.named
@@ -188,7 +190,7 @@ class Columns:
             elif start in under:
                 problems.append(f"two cells under one heading ({under[start]!r}, {text!r})")
             else:
-                under[start] = text
+                under[start], stood[start] = text, c
         if beyond and (problems or self.first not in under):  # the row starts late: shifted right?
             problems.append(f"cells beyond the table's headings ({', '.join(map(repr, beyond))})")
         elif beyond:
@@ -198,6 +200,7 @@ class Columns:
         missing = [name for name, c in self.at.items() if c > ending]
         if missing and under:
             problems.append(f"no cell at all under {', '.join(missing)} (the row ends early)")
+        self.placed = {name: stood[c] for name, c in self.at.items() if c in stood}
         return {name: under.get(c) for name, c in self.at.items()}, problems
 
 
@@ -325,6 +328,7 @@ class _RowsTable(_Table):
         self.last_empty: str | None = None  # the row just read, when its cells were all empty
         self.wrapped: list[str] = []  # rows whose numbers are printed on the row after their label
         self.realigned: list[str] = []  # rows read in printed order, as their totals confirm
+        self.value_columns: dict[str, list[int | None]] = {}  # row -> the grid column of each value
 
     def _candidates(self) -> list[Candidate]:
         raise NotImplementedError
@@ -448,33 +452,37 @@ class Section3Table(_RowsTable):
                 values.append(None)
                 unread.append(i)
                 self.notes.append(f"section3: {name} (line {line}) {column}: {why}: left null")
+        at = [self.columns.placed.get(column) for column in names]
         if problems:
-            values = self._realigned(name, row, line, values, problems)
+            values, at = self._realigned(name, row, line, (values, at), problems)
             unread = [i for i, v in enumerate(values) if v is None] if all(v is None for v in values) else []
         self.found[name] = values
         self.at[name] = line
+        self.value_columns[name] = at
         if unread:
             self.unread_cells[name] = unread
         else:
             self.unread_cells.pop(name, None)
 
-    def _realigned(self, name: str, row, line: int, values: list, problems: list[str]) -> list:
+    def _realigned(self, name: str, row, line: int, by_heading: tuple[list, list],
+                   problems: list[str]) -> tuple[list, list]:
         """Cells not all under their headings: the reading in printed order (exactly
         seven value cells) or, when only an extra cell is in the way, by position (the
         first cell under each heading) is kept when its total is the sum of the
-        others and the two do not disagree; else null."""
+        others and the two do not disagree; else null. Values and their grid columns."""
         width = len(codebook.SECTION3_COLUMNS)
-        printed = [_number(c) for c in row if _is_value(c)]
+        printed_at = [c for c, cell in enumerate(row) if _is_value(cell)]
+        in_order = ([_number(row[c]) for c in printed_at], printed_at)
         shifted = any(p.startswith(("a number among", "words under")) for p in problems)
-        readings = [r for r in (None if shifted else values, printed if len(printed) == width else None)
-                    if r and _row_adds_up(r)]
+        readings = [r for r in (None if shifted else by_heading, in_order if len(printed_at) == width else None)
+                    if r and _row_adds_up(r[0])]
         why = "; ".join(problems)
-        if readings and all(r == readings[0] for r in readings):
+        if readings and all(r[0] == readings[0][0] for r in readings):
             self.realigned.append(f"{name} (line {line}: {why})")
             return readings[0]
         self.notes.append(f"{self.section}: {name} (line {line}): {why}, and no one reading that the row's total "
                           "confirms: left null")
-        return [None] * width
+        return [None] * width, [None] * width
 
     def read(self) -> TableRead:
         template = "2021" if any(n in self.found for n in TEMPLATE_2021_ROWS) else "2019"
@@ -549,12 +557,14 @@ class Section2Table(_RowsTable):
                 values[column] = None
                 self.unread_cells.setdefault(name, []).append(column)
                 self.notes.append(f"section2: {name} (line {line}) {column}: {why}: left null")
+        placed = self.columns.placed
         if problems:
             self.notes.append(f"section2: {name} (line {line}): {'; '.join(problems)}: left null")
-            values = dict.fromkeys(values)
+            values, placed = dict.fromkeys(values), {}
             self.unread_cells[name] = list(values)
         self.found[name] = values
         self.at[name] = line
+        self.value_columns[name] = {column: placed.get(column) for column in values}
 
     OWN_COLUMNS = {t: {row["name"] for row in codebook.fields("section2", "column") if row["templates"] == t}
                    for t in codebook.TEMPLATES}  # the columns only one template prints
@@ -600,6 +610,7 @@ class Section4Table(_Table):
         self.found: dict[str, dict] = {}
         self.at: dict[str, int] = {}
         self.mapped: set[tuple[str, str]] = set()  # (group, column) found under a heading
+        self.value_columns: dict[str, dict[str, int | None]] = {}  # group -> the grid column of each value
 
     def complete(self) -> bool:
         return len(self.found) == len(codebook.SECTION4_GROUPS)
@@ -626,16 +637,18 @@ class Section4Table(_Table):
                 value = None
                 self.notes.append(f"section4: {group} {column} (line {line}): {why}: left null")
             found.setdefault(group, dict.fromkeys(codebook.SECTION4_COLUMNS))[column] = value
+        placed = columns.placed
         if problems and not _groups_add_up(found):
             self.notes.append(f"section4 (line {line}): {'; '.join(problems)}, and the groups' totals do not "
                               "confirm the reading: left null")
-            found = {group: dict.fromkeys(codebook.SECTION4_COLUMNS) for group in found}
+            found, placed = {group: dict.fromkeys(codebook.SECTION4_COLUMNS) for group in found}, {}
         elif problems:
             self.notes.append(f"section4 (line {line}): {'; '.join(problems)}: the first cell under each heading "
                               "is kept, as every group's total confirms")
         for group, values in found.items():
             self.found[group] = values
             self.at[group] = line
+            self.value_columns[group] = {column: placed.get((group, column)) for column in values}
         self.headings = []
 
     def _columns(self, width: int) -> Columns | None:
@@ -686,6 +699,22 @@ class GridTables:
         """Each section's own table (the first, or the one whose caption names ``year``
         when another names a different year), and every other table, listed."""
         tables, others = {}, []
+        for section, chosen, usable in self._chosen(year):
+            tables[section] = chosen.read()
+            tables[section].reader = "grid"
+            others += [{**t.listing(), "why": "another table of this section (a subordinate unit's or another "
+                                              "year's): read on its own, not mixed in"}
+                       for t in usable if t is not chosen]
+        return tables, others
+
+    def value_columns(self, year: int | None = None) -> dict[str, dict[str, tuple[int, list | dict]]]:
+        """Per section and row of its own table: the line the row was read from and the
+        grid column each value came from (``None`` where none), in the record's shape."""
+        return {section: {name: (chosen.at[name], columns) for name, columns in chosen.value_columns.items()}
+                for section, chosen, _ in self._chosen(year)}
+
+    def _chosen(self, year: int | None):
+        """(section, its own table, the tables of the section that hold values)."""
         for section, found in self.found.items():
             usable = [t for t in found if t.has_values()]
             if not usable:
@@ -693,12 +722,7 @@ class GridTables:
             chosen = usable[0]
             if year and str(year) not in chosen.caption:
                 chosen = next((t for t in usable if str(year) in t.caption), chosen)
-            tables[section] = chosen.read()
-            tables[section].reader = "grid"
-            others += [{**t.listing(), "why": "another table of this section (a subordinate unit's or another "
-                                              "year's): read on its own, not mixed in"}
-                       for t in usable if t is not chosen]
-        return tables, others
+            yield section, chosen, usable
 
 
 def read_grids(grids: tuple[GridTable, ...], text: str) -> GridTables:

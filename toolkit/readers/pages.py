@@ -49,7 +49,9 @@ class Line:
 class Grid:
     """One table on one page: full-width rows, ``None`` where a merged cell
     continues, "" for an empty cell. ``confidence`` is parallel to ``rows`` (OCR);
-    ``doubts`` lists the OCR cells left unread: (row, column, text read, score)."""
+    ``doubts`` lists the OCR cells left unread: (row, column, text read, score);
+    ``boxes``, parallel to ``rows``, each cell's (x0, top, x1, bottom) on its page in
+    points, for the review pages (``None`` where the engine gives none)."""
 
     page: int
     top: float
@@ -60,12 +62,15 @@ class Grid:
     columns: list[float] | None = None  # x of the column edges, left to right (one more than the columns)
     repeated_header: int = 0  # rows repeating the table's header on this page, dropped
     under: str | None = None  # the "续表" line this page of the table was printed under, dropped
+    boxes: list[list[tuple | None]] | None = None
 
     def drop_rows(self, count: int) -> None:
-        """Drop the first ``count`` rows, with their confidence and doubts."""
+        """Drop the first ``count`` rows, with their confidence, boxes and doubts."""
         self.rows = self.rows[count:]
         if self.confidence:
             self.confidence = self.confidence[count:]
+        if self.boxes:
+            self.boxes = self.boxes[count:]
         self.doubts = [(r - count, c, text, score) for r, c, text, score in self.doubts if r >= count]
 
     def lay_on(self, columns: list[float], starts: list[int]) -> None:
@@ -78,6 +83,7 @@ class Grid:
             return out
         self.rows = [laid(row) for row in self.rows]
         self.confidence = [laid(row) for row in self.confidence] if self.confidence else self.confidence
+        self.boxes = [laid(row) for row in self.boxes] if self.boxes else self.boxes
         self.doubts = [(r, starts[c], text, score) for r, c, text, score in self.doubts]
         self.columns = list(columns)
 
@@ -86,7 +92,8 @@ def to_document(blocks: list, *, format: str, extractor: str, details: dict | No
     """Blocks of all pages to text (one table row per line), where each line was
     read, which pages each table spans and, for OCR, every line's confidence (a
     float, or one per printed cell) and the cells left unread (``cell`` counts the
-    printed cells of the row, its label included)."""
+    printed cells of the row, its label included). Grids with boxes give
+    ``cell_boxes``: per table row's location, its cells' boxes (``boxes_text``)."""
     blocks = _titles_joined(_without_page_numbers(sorted(blocks, key=lambda b: (b.page, b.top))))
     blocks, continued = _continued(blocks)
     tables_of_grids: list[list[Grid]] = []
@@ -97,7 +104,7 @@ def to_document(blocks: list, *, format: str, extractor: str, details: dict | No
             tables_of_grids.append([block])
     for table in tables_of_grids:
         _label_spans(table)
-    lines, where, confidence, tables, doubts, grids = [], [], [], [], [], []
+    lines, where, confidence, tables, doubts, grids, boxes = [], [], [], [], [], [], {}
     for block in blocks:
         if isinstance(block, Line):
             lines.append(block.text)
@@ -126,15 +133,37 @@ def to_document(blocks: list, *, format: str, extractor: str, details: dict | No
             lines.append(rows_to_text([[row[j] for j in kept]]))
             where.append(at)
             confidence.append([block.confidence[i][j] for j in kept] if block.confidence else None)
+            if block.boxes:
+                boxes[at] = boxes_text(row, block.boxes[i])
             doubts += [{"at": at, "cell": kept.index(j) + 1, "read": text, "confidence": round(score, 3)}
                        for r, j, text, score in block.doubts if r == i]
         tables[-1]["rows"] += len(block.rows)
         grids[-1][0].extend(map(tuple, block.rows))
     details = {**(details or {}), "tables": tables}
+    if boxes:
+        details["cell_boxes"] = boxes
     if any(c is not None for c in confidence):
         details.update(_confidence_details(confidence, doubts))
     return Document(text="\n".join(lines), format=format, extractor=extractor, locations=tuple(where),
                     details=details, grids=tuple(GridTable(tuple(rows), tuple(at)) for rows, at in grids if rows))
+
+
+def boxes_text(row: list, boxes: list) -> str:
+    """A table row's cell boxes as the record keeps them, small: "x0 top x1 bottom" in
+    whole points per grid column, comma-separated, empty where no cell of the row starts.
+
+    >>> boxes_text(["组", None, "3"], [(72.4, 100, 150.6, 120), None, (150.6, 100, 200, 120)])
+    '72 100 151 120,,151 100 200 120'
+    >>> read_boxes(_)
+    [(72, 100, 151, 120), None, (151, 100, 200, 120)]
+    """
+    return ",".join(" ".join(str(round(v)) for v in box) if cell is not None and box else ""
+                    for cell, box in zip(row, boxes))
+
+
+def read_boxes(text: str) -> list[tuple[int, ...] | None]:
+    """The boxes ``boxes_text`` wrote, one per grid column (``None`` where no cell starts)."""
+    return [tuple(map(int, part.split())) if part else None for part in text.split(",")]
 
 
 def _without_page_numbers(blocks: list) -> list:

@@ -36,6 +36,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from toolkit.checks import section3_failures, section4_failures
 from toolkit.errors import DamagedFile, EncryptedFile, TooManyPages
+from toolkit.grid_tables import read_grids
 from toolkit.normalize import CompactText
 from toolkit.readers import Document, ocr
 from toolkit.readers.pages import Grid, Line, to_document
@@ -86,6 +87,8 @@ def read(path: Path, data: bytes) -> Document:
     document = _compose(documents, judged)
     if failures:
         document.details["second_opinion_failed"] = failures
+    if cells := _value_cells(document):
+        document.details["value_cells"] = cells
     return _read_only(document, total, numbers)
 
 
@@ -182,18 +185,20 @@ def lift(pdf: pdfplumber.PDF, path: Path, engine: str, ocr_blocks=(), ocr_detail
     blocks = list(ocr_blocks)
     for page in pages:
         found = grids.get(page.page_number, [])
-        blocks += _prose(page, [bbox for bbox, _, _ in found])
-        blocks += [Grid(page.page_number, bbox[1], rows, engine, columns=columns) for bbox, rows, columns in found]
+        blocks += _prose(page, [bbox for (bbox, _), _, _ in found])
+        blocks += [Grid(page.page_number, bbox[1], rows, engine, columns=columns, boxes=boxes)
+                   for (bbox, boxes), rows, columns in found]
     version = {"pdfplumber": pdfplumber.__version__}.get(engine) or _camelot_version()
+    sizes = [[page.page_number, round(float(page.width), 1), round(float(page.height), 1)] for page in pages]
     return to_document(blocks, format="pdf", extractor=f"{engine} {version}",
-                       details={"pages": len(pdf.pages), **(ocr_details or {"ocr": False})})
+                       details={"pages": len(pdf.pages), **(ocr_details or {"ocr": False}), "page_sizes": sizes})
 
 
 def _plumber_grids(pages) -> dict[int, list]:
-    """Page number -> (bbox, rows, column edges) of each table of two columns or more."""
+    """Page number -> ((bbox, cell boxes), rows, column edges) of each table of two columns or more."""
     found = {}
     for page in pages:
-        tables = [(t.bbox, [[_cell(c) for c in row] for row in t.extract()],
+        tables = [((t.bbox, [row.cells for row in t.rows]), [[_cell(c) for c in row] for row in t.extract()],
                    [column.bbox[0] for column in t.columns] + [t.bbox[2]]) for t in page.find_tables()]
         found[page.page_number] = [table for table in tables if len(table[1][0]) > 1]
     return found
@@ -214,11 +219,14 @@ def _camelot_grids(path: Path, pages, flavor: str) -> dict[int, list]:
     found = {}
     for table in tables:
         x1, y1, x2, y2 = table._bbox  # PDF coordinates, origin bottom left
+        height = heights[table.page]
         rows = [[_cell(cell.text) if _origin(cell, r, c, flavor) else None for c, cell in enumerate(row)]
                 for r, row in enumerate(table.cells)]
+        boxes = [[(cell.x1, height - cell.y2, cell.x2, height - cell.y1) for cell in row] for row in table.cells]
         if len(rows[0]) > 1:
-            bbox = (x1, heights[table.page] - y2, x2, heights[table.page] - y1)
-            found.setdefault(table.page, []).append((bbox, rows, [x for x, _ in table.cols] + [table.cols[-1][1]]))
+            bbox = (x1, height - y2, x2, height - y1)
+            columns = [x for x, _ in table.cols] + [table.cols[-1][1]]
+            found.setdefault(table.page, []).append(((bbox, boxes), rows, columns))
     return found
 
 
@@ -286,7 +294,7 @@ def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Documen
     """pdfplumber's document with each table section taken from the engine that read it best."""
     base = documents["pdfplumber"]
     lines, where = base.text.split("\n"), list(base.locations)
-    sections = {}
+    sections, boxes = {}, dict(base.details.get("cell_boxes", {}))
     for section in sorted(judged["pdfplumber"], key=lambda s: -judged["pdfplumber"][s]["lines"][0]):
         scores = {engine: j[section]["score"] for engine, j in judged.items() if section in j}
         best = min(scores, key=lambda engine: (sum(scores[engine][:2]), *scores[engine][2:], ENGINES.index(engine)))
@@ -298,11 +306,29 @@ def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Documen
             other = documents[best]
             lines[start - 1:stop - 1] = other.text.split("\n")[new_start - 1:new_stop - 1]
             where[start - 1:stop - 1] = [f"{at} ({best})" for at in other.locations[new_start - 1:new_stop - 1]]
+            other_boxes = other.details.get("cell_boxes", {})
+            boxes.update({f"{at} ({best})": other_boxes[at]
+                          for at in other.locations[new_start - 1:new_stop - 1] if at in other_boxes})
     details = {**base.details, "sections": sections}
+    if boxes:
+        details["cell_boxes"] = boxes
     extractor = " + ".join(sorted({base.extractor} | {documents[s["engine"]].extractor for s in sections.values()}))
     replaced = any(s["engine"] != "pdfplumber" for s in sections.values())  # pdfplumber's grids no longer match the text
     return Document(text="\n".join(lines), format="pdf", extractor=extractor, locations=tuple(where), details=details,
                     grids=() if replaced else base.grids)
+
+
+def _value_cells(document: Document) -> dict:
+    """For the review pages, per section and row of the grid reading: the table row it
+    was read from and the grid column of each value (as ``grid_tables`` places it), so
+    that each value's box can be drawn from ``details["cell_boxes"]``."""
+    if not document.grids or "cell_boxes" not in document.details:
+        return {}
+    found = read_grids(document.grids, document.text).value_columns()
+    return {section: {name: {"at": document.location(line), "columns": columns}
+                      for name, (line, columns) in rows.items()
+                      if any(c is not None for c in (columns.values() if isinstance(columns, dict) else columns))}
+            for section, rows in found.items()}
 
 
 def _why(best: str, judged: dict) -> str:
