@@ -79,7 +79,7 @@ def test_tables_too_long_for_excel_are_left_out_of_the_workbook_and_listed(tmp_p
 
 def test_stata_keeps_integers_integers_labels_whole_words_and_codes_labelled(processed):
     stata = pd.read_stata(processed / "exports" / "panel.dta", convert_categoricals=False)
-    for column in ("year", "requests_new", "requests_processed", "identities_failed", "cells_unread"):
+    for column in ("year", "requests_new", "requests_processed", "checks_failed", "cells_unread"):
         assert pd.api.types.is_integer_dtype(stata[column]), column
     assert stata["year"].tolist() == toolkit.load("panel", processed=processed)["year"].tolist()
     assert pd.api.types.is_float_dtype(stata["not_held_share"])

@@ -153,9 +153,9 @@ def test_stale_and_unmatched_corrections_are_in_the_summary_and_identities_are_e
     assert f"correction stale: {SEED.name} section3.granted.total" in said
     assert "correction not_found: nosuch.txt section3.granted.total" in said
     panel = pd.read_csv(out / "panel.csv").iloc[0]
-    before = int(panel["identities_failed"])
-    assert int(panel["identities_failed_corrected"]) == before + 2  # granted's row total (1), natural_person's outcomes (3)
-    assert f"identities failed: {before} as printed, {before + 2} after 1 corrections" in said
+    before = int(panel["checks_failed"])
+    assert int(panel["checks_failed_corrected"]) == before + 2  # granted's row total (1), natural_person's outcomes (3)
+    assert f"identity checks failed: {before} as printed, {before + 2} after 1 corrections" in said
 
 
 def test_a_reading_process_out_of_memory_gives_a_failure_row(monkeypatch):

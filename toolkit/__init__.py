@@ -10,7 +10,7 @@ does not load pandas or DuckDB.
 """
 from importlib import import_module
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _HOMES = {"Corpus": "toolkit.corpus", "build_corpus": "toolkit.corpus", "Report": "toolkit.report",
           "read_report": "toolkit.report", "connect": "toolkit.store", "load": "toolkit.store"}

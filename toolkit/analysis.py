@@ -96,8 +96,8 @@ def counts(table: pd.DataFrame, rows: str, columns: str | None = None) -> pd.Dat
 
 
 def quality(panel: pd.DataFrame) -> pd.DataFrame:
-    """Per report: identities failed, cells blank / derived / unread / corrected, OCR."""
-    columns = ["report", "agency", "year", "format", "identities_failed",
+    """Per report: identity checks failed, cells blank / derived / unread / corrected, OCR."""
+    columns = ["report", "agency", "year", "format", "checks_failed",
                "cells_blank", "cells_derived", "cells_unread", "cells_corrected", "ocr_used"]
     return panel[columns].sort_values(["agency", "year", "report"]).reset_index(drop=True)
 

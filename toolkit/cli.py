@@ -145,8 +145,8 @@ def outcome(read: Corpus, corpus: Corpus, existing: Corpus, tables: dict, out: s
                          f"correction {row.corrected_value})")
     panel = tables["panel"]
     if (corrections["status"] == "applied").any():
-        lines.append(f"identities failed: {int(panel['identities_failed'].sum())} as printed, "
-                     f"{int(panel['identities_failed_corrected'].sum())} after "
+        lines.append(f"identity checks failed: {int(panel['checks_failed'].sum())} as printed, "
+                     f"{int(panel['checks_failed_corrected'].sum())} after "
                      f"{int((corrections['status'] == 'applied').sum())} corrections")
     lines.append(f"{len(corpus.reports)} records, {len(corpus.failures)} failures -> {out}"
                  + (" (see failures.csv)" if corpus.failures else ""))

@@ -76,7 +76,7 @@ def stata_label(description: str) -> str:
     """The description as a Stata variable label: whole, or its first sentences that fit,
     or else the words that fit (before an unclosed parenthesis), ended with an ellipsis.
 
-    >>> stata_label("Identities failed once data/corrections.csv is applied (equal to identities_failed without an applied correction)")
+    >>> stata_label("Identities failed once data/corrections.csv is applied (equal to checks_failed without an applied correction)")
     'Identities failed once data/corrections.csv is applied…'
     >>> stata_label("new_received.total. Harmonised: a blank total is the sum of its row's parts (null if a part is unread)")
     'new_received.total. …'

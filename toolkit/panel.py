@@ -6,7 +6,7 @@ forms is counted once in analyses.
 ``build_panel`` takes the tidy tables and the corrections, builds the harmonised
 layer (``toolkit.harmonise``) and the measures (``toolkit.measures``), and returns
 every table it made. Identities are evaluated again on the corrected values
-(``identities_failed_corrected``), beside the count on the values as printed.
+(``checks_failed_corrected``), beside the count on the values as printed.
 """
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
     measures = refusal_measures(totals).join(appeal_measures(totals, cells), how="outer")
     applied = pd.concat([applied3, applied4], ignore_index=True)
     flags = _quality_flags(reports, h3, h4)
-    flags["identities_failed_corrected"] = _identities_after_corrections(
-        flags["identities_failed"], section3, section4, applied)
+    flags["checks_failed_corrected"] = _identities_after_corrections(
+        flags["checks_failed"], section3, section4, applied)
     panel = (
         reports[ID_COLUMNS].set_index("report")
         .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
@@ -87,7 +87,7 @@ def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) ->
     counts = pd.crosstab(cells["report"], cells["flag"]).reindex(
         columns=["blank", "derived", "unread", "corrected"], fill_value=0)
     counts.columns = [f"cells_{flag}" for flag in counts.columns]
-    own = reports.set_index("report")[["checks_failed", "ocr_used"]].rename(columns={"checks_failed": "identities_failed"})
+    own = reports.set_index("report")[["checks_failed", "ocr_used"]]
     return own.join(counts).fillna({c: 0 for c in counts.columns})
 
 
@@ -97,6 +97,6 @@ def _preferred(panel: pd.DataFrame) -> pd.Series:
     rank = panel.assign(
         format_rank=panel["format"].map({f: i for i, f in enumerate(FORMAT_PREFERENCE)}).fillna(len(FORMAT_PREFERENCE)),
         key=panel["agency"].fillna(panel["report"]) + "|" + panel["year"].astype("string").fillna(""),
-    ).sort_values(["cells_unread", "identities_failed", "format_rank", "report"])
+    ).sort_values(["cells_unread", "checks_failed", "format_rank", "report"])
     first = ~rank.duplicated("key")
     return first.reindex(panel.index).astype(bool)

@@ -361,7 +361,7 @@ def _heading(report: Report, unread: int, corrected: int, source: Source, correc
              cells: dict[str, Cell]) -> str:
     p = report.provenance
     facts = [p["format"].upper() if p["format"] != "text" else "text", p["extractor"],
-             f"{len(report.checks)} identities failed", f"{unread} cells unread", f"{corrected} corrected"]
+             f"{len(report.checks)} identity checks failed", f"{unread} cells unread", f"{corrected} corrected"]
     problems = list(source.problems)
     problems += [f"A correction of {row.field} in data/corrections.csv was not applied ({row.status}): printed "
                  f"{_shown(row.printed_value) or 'blank'} in the file, {_shown(row.corrected_value)} as corrected."
@@ -428,7 +428,7 @@ _INDEX = """<!doctype html>
 <body class="index"><header><h1>Review pages <small>{processed}</small></h1>
 <p class="facts">{count} reports, {failed} with failed identities. Open a report to see each number beside the
 place it was read from.</p></header>
-<table class="index"><thead><tr><th>agency</th><th>year</th><th>format</th><th>identities failed</th>
+<table class="index"><thead><tr><th>agency</th><th>year</th><th>format</th><th>identity checks failed</th>
 <th>cells unread</th><th>corrected</th><th>source</th><th>report</th></tr></thead><tbody>{rows}</tbody></table>
 </body></html>
 """

@@ -128,7 +128,7 @@ def _summary(tables: dict[str, pd.DataFrame], starts: dict[str, int]) -> pd.Data
         "format": reports["format"], "section 三 template": reports["section3_template"],
         **{heading: shown.reindex(pd.MultiIndex.from_arrays([reports["report"], [row] * len(reports)])).to_numpy()
            for heading, row in SUMMARY_COUNTS.items()},
-        "identities failed 勾稽不符": reports["checks_failed"],
+        "identity checks failed 勾稽不符": reports["checks_failed"],
         "unread cells": reports["report"].map(unread).fillna(0).astype(int),
         "section 三 as printed": [f"row {starts[r]}" if r in starts else "not shown (sheet full)"
                                   for r in reports["report"]],
