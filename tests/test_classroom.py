@@ -2,6 +2,7 @@
 same commands as the Makefile."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -26,9 +27,11 @@ def classroom() -> str:
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_lab_starts_jupyterlab_on_the_notebooks_from_the_venv():
-    dry = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    alone = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}  # not under `make test`
+    make = ["make", "--no-print-directory"]
+    dry = subprocess.run([*make, "-n", "lab"], cwd=ROOT, env=alone, capture_output=True, text=True, check=True).stdout
     assert dry.strip().splitlines()[-1] == ".venv/bin/python -m jupyter lab notebooks"
-    helps = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    helps = subprocess.run([*make, "help"], cwd=ROOT, env=alone, capture_output=True, text=True, check=True).stdout
     assert re.search(r"^lab\t", helps, flags=re.M)
     assert "lab" in re.search(r"^\.PHONY:(.*)$", MAKEFILE, flags=re.M).group(1).split()
     assert re.search(r"^lab: \$\(INSTALLED\)", MAKEFILE, flags=re.M)

@@ -71,7 +71,7 @@ def test_section3_as_printed_stops_with_a_note_when_the_sheet_is_full(tmp_path, 
     assert len(rows) <= 13
     assert rows[-1][0].startswith("This sheet is full: section 三 of the other 1 report(s)")
     summary = pd.read_excel(tmp_path / "t.xlsx", sheet_name="summary")
-    assert summary["section 三 as printed"].tolist() == ["row 2", "row 7", "not shown (sheet full)"]
+    assert summary["section 三 as printed"].tolist() == ["row 2", "row 7", "not shown (see the sheet's last row)"]
     assert pd.read_excel(tmp_path / "t.xlsx", sheet_name="not_in_this_workbook")["table"].tolist() == ["section3"]
 
 

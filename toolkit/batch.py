@@ -35,10 +35,11 @@ from typing import Iterable, Iterator
 from pebble import ProcessPool
 from tqdm import tqdm
 
-from toolkit.manifest import source_of
 from toolkit.errors import ReportError
+from toolkit.manifest import source_of
 from toolkit.locality import divisions
 from toolkit.report import Report, read_report
+from toolkit.stored import StoredReport
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
 TASKS_PER_PROCESS = 10_000  # a reading process is replaced after this many files, so no leak grows unbounded
@@ -52,19 +53,21 @@ DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start 
 
 def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *, jobs: int | None = None,
           scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-          progress: bool = True) -> tuple[list[Report], list[dict], Counter]:
+          progress: bool = True) -> tuple[list[StoredReport], list[dict], Counter]:
     """Read every (file, collection, manifest row) not yet in ``cache``; returns the
     records and the failures of all inputs, in input order, and what was done
-    (``read`` now, ``cached``, ``duplicates``, ``unreadable``, ``records``, ``failed``)."""
+    (``read`` now, ``cached``, ``duplicates``, ``unreadable``, ``records``, ``failed``).
+    The records stay in the cache: each is read from it when it is used."""
     inputs, cache = [_named(*item) for item in inputs], Cache(Path(cache))
-    keys, entries, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress)
+    keys, failed, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress)
     reports, failures = [], []
     for (path, collection, row, name), key in zip(inputs, keys):
-        entry = key if isinstance(key, dict) else entries[key]
-        if "failure" in entry:
+        entry = key if isinstance(key, dict) else failed.get(key)
+        if entry:
             failures.append({"file": name, "path": printable(os.fsdecode(path)), **entry["failure"]})
         else:
-            reports.append(_placed(entry["record"], path, collection, row, name))
+            read = functools.partial(_placed, cache, key, path, collection, row, name)
+            reports.append(StoredReport(name, key[:64], read))
     counts.update(records=len(reports), failed=len(failures))
     if progress:
         tqdm.write(f"{counts['inputs']} files: {counts['read']} read now, {counts['cached']} from {cache.folder}, "
@@ -75,21 +78,23 @@ def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *,
 def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout,
                   progress) -> tuple[list[str | dict], dict[str, dict], Counter]:
     """Each input's cache key (or its failure, when it cannot be opened) and the entry
-    of every key, once every content missing from the cache has been read and saved."""
+    of every key that is a failure, once every content missing from the cache has
+    been read and saved. Records are not kept: they are in the cache."""
     keys: list[str | dict] = []
-    entries: dict[str, dict] = {}
+    failed: dict[str, dict] = {}
     counts = Counter(inputs=len(inputs))
     with tqdm(total=len(inputs), desc="Extracting", unit="file", disable=not progress) as bar:
-        to_read = _to_read(inputs, cache, timeout, keys, entries, counts, bar)
+        to_read = _to_read(inputs, cache, timeout, keys, failed, counts, bar)
         results = _on_dask(to_read, scheduler, timeout) if scheduler else _on_cores(to_read, jobs, timeout)
         for key, path, entry in results:
             cache.put(key, entry)
-            entries[key] = entry
             counts["read"] += 1
             bar.update()
-            if "failure" in entry and progress:
-                tqdm.write(f"FAILED {printable(os.fsdecode(path))}: {entry['failure']['message']}")
-    return keys, entries, counts
+            if "failure" in entry:
+                failed[key] = entry
+                if progress:
+                    tqdm.write(f"FAILED {printable(os.fsdecode(path))}: {entry['failure']['message']}")
+    return keys, failed, counts
 
 
 def warm_up() -> None:
@@ -170,22 +175,24 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _to_read(inputs, cache: Cache, timeout: float, keys: list, entries: dict, counts: Counter,
+def _to_read(inputs, cache: Cache, timeout: float, keys: list, failed: dict, counts: Counter,
              bar) -> Iterator[tuple[str, Path]]:
     """(key, file) for each content not in the cache, once; appends each input's key
-    (or, for a file that cannot be opened, its failure) to ``keys``, and the entries
-    found in the cache to ``entries``, as it goes."""
-    queued = set()
+    (or, for a file that cannot be opened, its failure) to ``keys``, and the failures
+    found in the cache to ``failed``, as it goes."""
+    queued, cached = set(), set()
     for path, _, _, _ in inputs:
         key = _key(path)
         keys.append(key)
         if isinstance(key, dict):
             if not bar.disable:
                 tqdm.write(f"FAILED {printable(os.fsdecode(path))}: {key['failure']['message']}")
-        elif key not in queued and key not in entries and (entry := cache.fresh(key, timeout)):
-            entries[key] = entry
+        elif key not in queued and key not in cached and (entry := cache.fresh(key, timeout)):
+            cached.add(key)
+            if "failure" in entry:
+                failed[key] = entry
         seen = ("unreadable" if isinstance(key, dict) else "duplicates" if key in queued
-                else "cached" if key in entries else None)
+                else "cached" if key in cached else None)
         if seen:
             counts[seen] += 1
             bar.update()
@@ -319,10 +326,10 @@ def _named(path: Path, collection: str, row: dict | None, name: str | None = Non
     return path, collection, row, name or printable(os.fsdecode(path.name))
 
 
-def _placed(record: dict, path: Path, collection: str, row: dict | None, name: str) -> Report:
+def _placed(cache: Cache, key: str, path: Path, collection: str, row: dict | None, name: str) -> Report:
     """The cached record, with this input's own name, path, source, collection and manifest row.
     A path that is not printable UTF-8 is shown escaped, and kept exactly as ``path_bytes`` (hex)."""
-    report = Report.from_dict(record)  # one entry may serve several inputs (the same content twice): copy
+    report = Report.from_dict(cache.load(key)["record"])
     shown = printable(os.fsdecode(path))
     exact = {"path_bytes": os.fsencode(path).hex()} if shown != os.fsdecode(path) else {}
     provenance = {k: v for k, v in report.provenance.items() if k != "path_bytes"}

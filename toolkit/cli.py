@@ -26,6 +26,7 @@ from toolkit.corpus import Corpus, build_corpus, load_records, merged
 from toolkit.corrections import CorrectionsError, load_corrections
 from toolkit.outputs import write_outputs
 from toolkit.review import ReviewError, write_review
+from toolkit.stored import loaded
 from toolkit.tidy import reports_table
 
 CACHE = "cache"  # under --out: what each file gave, so a run can be resumed or repeated cheaply
@@ -119,9 +120,10 @@ def summary(corpus) -> str:
     """A short table for people: one line per record, with its request totals."""
     if not corpus.reports:
         return "no records"
-    table = reports_table(corpus.reports[:SUMMARY_ROWS])[SUMMARY_COLUMNS]
-    table.insert(4, "requests", [_total(r, "new_received") for r in corpus.reports[:SUMMARY_ROWS]])
-    table.insert(5, "not_held", [_total(r, "unable_not_held") for r in corpus.reports[:SUMMARY_ROWS]])
+    shown = loaded(corpus.reports[:SUMMARY_ROWS])
+    table = reports_table(shown)[SUMMARY_COLUMNS]
+    table.insert(4, "requests", [_total(r, "new_received") for r in shown])
+    table.insert(5, "not_held", [_total(r, "unable_not_held") for r in shown])
     more = len(corpus.reports) - SUMMARY_ROWS
     with pd.option_context("display.width", 200, "display.max_columns", None):
         return table.to_string(index=False) + (f"\n… and {more} more (see reports.csv)" if more > 0 else "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import itertools
 import json
 import os
@@ -20,15 +21,17 @@ from typing import Iterable
 from toolkit import batch
 from toolkit.batch import printable
 from toolkit.report import Report
+from toolkit.stored import StoredReport, loaded
 
 NOT_REPORTS = {"MANIFEST.csv", "MANIFEST.tsv", "README.md", "README.txt"}
 
 
 @dataclass
 class Corpus:
-    """The records read and the inputs that failed (file, path, reason, message)."""
+    """The records read and the inputs that failed (file, path, reason, message). A
+    record may wait on disk (``toolkit.stored``): ``report.load()`` reads it."""
 
-    reports: list[Report] = field(default_factory=list)
+    reports: list[Report | StoredReport] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)
 
     def extend(self, other: "Corpus") -> None:
@@ -167,6 +170,8 @@ def build_corpus(paths: Iterable[str | Path] = (), progress: bool = True,
     with contextlib.nullcontext(cache) if cache else tempfile.TemporaryDirectory(prefix="toolkit-") as folder:
         reports, failures, _ = batch.build(inputs, folder, jobs=jobs, scheduler=scheduler,
                                            timeout=timeout, progress=progress)
+        if not cache:  # the records are in a folder about to go: read them now
+            reports = loaded(reports)
     return Corpus(unique_names(reports), skipped + failures)
 
 
@@ -177,15 +182,15 @@ def merged(*corpora: Corpus) -> Corpus:
     or listed. Within one corpus every record is kept."""
     out = Corpus()
     for corpus in corpora:
-        shas = {r.provenance["sha256"] for r in out.reports}
+        shas = {r.sha256 for r in out.reports}
         names = {r.name for r in out.reports} | {f.get("file") for f in out.failures}
-        out.reports += [r for r in corpus.reports if r.provenance["sha256"] not in shas and r.name not in names]
+        out.reports += [r for r in corpus.reports if r.sha256 not in shas and r.name not in names]
         out.failures += [f for f in corpus.failures if f.get("file") not in names]
     out.reports = unique_names(out.reports)
     return out
 
 
-def unique_names(reports: list[Report]) -> list[Report]:
+def unique_names(reports: list[Report | StoredReport]) -> list[Report | StoredReport]:
     """Reports whose names meet (a file named twice from two sources) get their
     collection, then a number, in front: no two share the ``report`` key."""
     seen = Counter(r.name for r in reports)
@@ -198,20 +203,27 @@ def unique_names(reports: list[Report]) -> list[Report]:
                 if name not in taken and name not in seen:
                     break
                 name = f"{n}/{report.name}"
-            report.provenance = {**report.provenance, "file": name}
+            report.renamed(name)
         taken.add(name)
     return reports
 
 
 def load_records(folder: str | Path) -> Corpus:
-    """Records saved by ``extract`` (``folder``/records/*.json) and its failures.csv."""
+    """Records saved by ``extract`` (``folder``/records/*.json), each read again when it
+    is used, and its failures.csv."""
     folder = Path(folder)
-    corpus = Corpus(reports=[
-        Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        for path in sorted((folder / "records").glob("*.json"))
-    ])
+    corpus = Corpus(reports=[_stored(path) for path in sorted((folder / "records").glob("*.json"))])
     failures = folder / "failures.csv"
     if failures.exists():
         with failures.open(encoding="utf-8", newline="") as handle:
             corpus.failures = list(csv.DictReader(handle))
     return corpus
+
+
+def _stored(path: Path) -> StoredReport:
+    provenance = _record(path).provenance
+    return StoredReport(provenance["file"], provenance["sha256"], functools.partial(_record, path))
+
+
+def _record(path: Path) -> Report:
+    return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -41,7 +41,7 @@ def file_sha256(path: str | Path | None) -> str | None:
 
 def about(reports: list[Report], corrections_path: str | Path | None, command: str | None = None) -> dict:
     """What made these outputs: the stamp, its parts, the number of reports, the code and the command."""
-    digest = inputs_sha256([(r.name, r.provenance["sha256"]) for r in reports], corrections_path)
+    digest = inputs_sha256([(r.name, r.sha256) for r in reports], corrections_path)
     return {
         "data_version": f"{__version__}+inputs.{digest[:STAMP_DIGITS]}",
         "toolkit_version": __version__,

@@ -1,5 +1,8 @@
 """Exports a researcher expects: CSV for Excel (UTF-8 with BOM), .xlsx, Stata .dta.
 
+They are made from the tables ``toolkit.outputs`` wrote, so a long table is read again
+only where it goes into the workbook.
+
 ``panel.dta`` keeps Stata's own types: counts, years and quality flags are integers of
 the smallest type that holds them (byte, int, long; missing stays missing); shares,
 rates and amounts in yuan stay doubles. Coded columns are labelled integers with fixed
@@ -10,12 +13,13 @@ and the data label names the data version.
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from toolkit.dictionary import describe, stata_label, stata_name
-from toolkit.workbook import write_workbook
+from toolkit.workbook import WORKBOOK_ROWS, write_workbook
 
 STATA_CODES = {  # code i + 1 for the i-th value; a value not listed gets the next code, in sorted order
     "level": ("central", "province", "prefecture", "county", "township"),
@@ -29,21 +33,35 @@ INTEGER_UNITS = ("count", "year")
 YES_NO = {0: "no", 1: "yes"}
 
 
-def write_exports(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path]:
-    """``out``/<table>.excel.csv for every table, ``tables.xlsx`` (``toolkit.workbook``)
-    and ``panel.dta``; stamped with the data version when ``tables`` has ``about``."""
-    out = Path(out)
+def write_exports(processed: str | Path, rows: dict[str, int], in_memory: dict[str, pd.DataFrame],
+                  journalist: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """``processed/exports``: ``<table>.excel.csv`` for each table of ``rows`` (its
+    ``processed/<table>.csv`` with a byte-order mark), ``tables.xlsx`` (``toolkit.workbook``:
+    the tables of at most ``WORKBOOK_ROWS`` rows, from ``in_memory`` or their Parquet file;
+    the longer ones listed) and ``panel.dta``; stamped with the data version when
+    ``in_memory`` has ``about``."""
+    processed = Path(processed)
+    out = processed / "exports"
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in tables.items():
-        path = out / f"{name}.excel.csv"
-        table.to_csv(path, index=False, encoding="utf-8-sig")
-        written.append(path)
-    written.append(write_workbook(tables, out / "tables.xlsx"))
-    if "panel" in tables:
-        version = tables["about"].at[0, "data_version"] if "about" in tables else None
-        written.append(write_stata(tables["panel"], out / "panel.dta", version))
+    for name in rows:
+        written.append(out / f"{name}.excel.csv")
+        copy_with_bom(processed / f"{name}.csv", written[-1])
+    sheets = {name: in_memory[name] if name in in_memory else pd.read_parquet(processed / f"{name}.parquet")
+              for name, count in rows.items() if count <= WORKBOOK_ROWS}
+    left_out = {name: count for name, count in rows.items() if count > WORKBOOK_ROWS}
+    written.append(write_workbook(sheets, out / "tables.xlsx", left_out, journalist))
+    if "panel" in in_memory:
+        version = in_memory["about"].at[0, "data_version"] if "about" in in_memory else None
+        written.append(write_stata(in_memory["panel"], out / "panel.dta", version))
     return written
+
+
+def copy_with_bom(source: Path, target: Path) -> None:
+    """``target``: the UTF-8 CSV at ``source`` with a byte-order mark, for Excel."""
+    with open(source, "rb") as read, open(target, "wb") as write:
+        write.write("\ufeff".encode("utf-8"))
+        shutil.copyfileobj(read, write, 1 << 20)
 
 
 def write_stata(panel: pd.DataFrame, path: Path, data_version: str | None = None) -> Path:

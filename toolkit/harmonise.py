@@ -31,10 +31,13 @@ def harmonise_section3(section3: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([table[table["row"].isin(ROWS)], summed], ignore_index=True)
     parts = table[table["column"] != "total"].groupby(["report", "row"])["value"].sum(min_count=1, skipna=False)
     table = _derive_totals(table, parts)
-    order = {row: i for i, row in enumerate(ROWS)}
-    columns = {c: i for i, c in enumerate(codebook.SECTION3_COLUMNS)}
-    return table.sort_values(["report", "row", "column"], key=lambda s: s.map(order) if s.name == "row"
-                             else s.map(columns) if s.name == "column" else s, kind="stable")[COLUMNS].reset_index(drop=True)
+    places = {  # reports in the order given (a chunk's rows then follow the chunk before), rows as in the codebook
+        "report": {report: i for i, report in enumerate(section3["report"].unique())},
+        "row": {row: i for i, row in enumerate(ROWS)},
+        "column": {c: i for i, c in enumerate(codebook.SECTION3_COLUMNS)},
+    }
+    return table.sort_values(["report", "row", "column"], key=lambda s: s.map(places[s.name]),
+                             kind="stable")[COLUMNS].reset_index(drop=True)
 
 
 def harmonise_section4(section4: pd.DataFrame) -> pd.DataFrame:

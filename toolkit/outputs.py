@@ -2,6 +2,14 @@
 record as JSON, the research panel, the data dictionary, the exports and the
 DuckDB store, all stamped with one data version (``toolkit.data_version``).
 
+The reports are taken ``CHUNK`` at a time: each chunk's records are read (from the
+batch cache or the records folder), written, made into tidy tables and the panel
+layer, and appended to the Parquet and CSV files, so memory does not grow with the
+corpus. What needs every report (which copy of a report is ``preferred``, the
+year-over-year ``continuity``, the corrections not found) is made at the end from
+the few columns it needs. The tables are the same, cell for cell, whatever the
+chunk size.
+
 Files are written to a temporary name and moved into place, so a reader never
 sees half a file.
 """
@@ -17,16 +25,19 @@ import pyarrow.parquet as pq
 
 from toolkit import codebook, tidy
 from toolkit.config import CORRECTIONS
-from toolkit.continuity import year_over_year_findings
+from toolkit.continuity import IN_FORCE_ITEMS, year_over_year_findings
 from toolkit.corpus import Corpus
 from toolkit.corrections import load_corrections
 from toolkit.data_version import about
-from toolkit.dictionary import data_dictionary
+from toolkit.dictionary import data_dictionary, describe
 from toolkit.exports import write_exports
-from toolkit.panel import build_panel
+from toolkit.panel import build_panel, preferred
+from toolkit.stored import in_chunks
 from toolkit.store import build_database
+from toolkit.workbook import AS_PRINTED_REPORTS, workbook_rows
 
 DATA_VERSION = "data_version.json"  # the stamp and what it is made of, beside the tables
+CHUNK = 1_000  # reports made into tables at once
 TIDY = {
     "reports": tidy.reports_table,
     "section2": tidy.section2_table,
@@ -35,41 +46,103 @@ TIDY = {
     "checks": tidy.checks_table,
     "narrative_checks": tidy.narrative_table,
 }
+LAYER = ["harmonised_section3", "harmonised_section4"]
+ORDER = [*TIDY, "failures", *LAYER, "panel", "corrections_applied", "continuity", "about"]
+ARROW_TYPES = {"string": pa.string(), "code": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+               "boolean": pa.bool_()}
 
 
-def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS) -> dict[str, pd.DataFrame]:
+def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS, chunk: int = CHUNK) -> dict[str, pd.DataFrame]:
     """Every output table, in memory: tidy, failures, panel layer, findings and ``about``
     (the data version, also a ``data_version`` column of ``reports`` and ``panel``)."""
-    tables = {name: make(corpus.reports) for name, make in TIDY.items()}
-    if tables["reports"].empty:  # no record: the columns all the same, so every table can be made
-        described = [row["column"] for row in codebook.outputs() if row["table"] == "reports"]
-        tables["reports"] = tables["reports"].reindex(columns=list(dict.fromkeys(["report", *described])))
-    tables["failures"] = tidy.failures_table(corpus.failures)
-    tables.update(build_panel(tables["reports"], tables["section3"], tables["section4"],
-                              load_corrections(corrections_path)))
-    tables["continuity"] = year_over_year_findings(tables["reports"], tables["section2"], tables["section3"])
-    tables["about"] = pd.DataFrame([about(corpus.reports, corrections_path)]).astype({"corrections_sha256": "string"})
-    for name in ("reports", "panel"):
-        tables[name]["data_version"] = tables["about"].at[0, "data_version"]
-    return tables
+    parts: dict[str, list[pd.DataFrame]] = {}
+    whole = _made(corpus, corrections_path, about(corpus.reports, corrections_path), chunk,
+                  lambda name, table: parts.setdefault(name, []).append(table))
+    whole.pop("workbook")
+    tables = {name: _concat(tables) for name, tables in parts.items()}
+    return {name: {**tables, **whole}[name] for name in ORDER}
 
 
-def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path = CORRECTIONS) -> dict[str, pd.DataFrame]:
-    """Write every table, record, export and the store under ``out``; returns the tables."""
+def _concat(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one table, typed as one table of all the rows would be (a column
+    of text that a chunk left empty would otherwise stay ``object``)."""
+    table = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    text = [c for c in table.columns if table[c].dtype == object and pd.api.types.infer_dtype(table[c]) == "string"]
+    return table.astype(dict.fromkeys(text, "str")) if text else table
+
+
+def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path = CORRECTIONS,
+                  chunk: int = CHUNK) -> dict[str, pd.DataFrame]:
+    """Write every table, record, export and the store under ``out``; returns the tables
+    that are one row per report or fewer (``panel``, ``corrections_applied``, …)."""
     out = Path(out)
     (out / "records").mkdir(parents=True, exist_ok=True)
-    tables = make_tables(corpus, corrections_path)
-    dictionary = data_dictionary(tables)
-    stamp = tables["about"].to_dict("records")[0]
-    for name, table in {**tables, "data_dictionary": dictionary}.items():
-        _atomic(out / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
-        _atomic(out / f"{name}.parquet", lambda tmp, t=table: _write_parquet(t, tmp, stamp["data_version"]))
+    stamp = about(corpus.reports, corrections_path)
+    files = _TableFiles(out, stamp["data_version"])
+    records = _Records(out / "records")
+    whole = _made(corpus, corrections_path, stamp, chunk, files.append, records.write)
+    journalist = whole.pop("workbook")
+    for name in ORDER[len(TIDY):]:
+        if name not in LAYER:
+            files.append(name, whole[name])
+    dictionary = data_dictionary({name: files.columns(name) for name in ORDER})
+    files.append("data_dictionary", dictionary)
+    files.close()
+    records.drop_stale()
     text = json.dumps(stamp, ensure_ascii=False, indent=1)
     _atomic(out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
-    _write_records(corpus, out / "records")
-    write_exports({**tables, "data_dictionary": dictionary}, out / "exports")
+    rows = {name: files.rows[name] for name in [*ORDER, "data_dictionary"]}
+    write_exports(out, rows, {**whole, "data_dictionary": dictionary}, journalist)
     build_database(out)
-    return tables
+    return whole
+
+
+def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_chunk=None) -> dict[str, pd.DataFrame]:
+    """Hand each chunk's per-report tables to ``keep(name, table)`` (and its records to
+    ``on_chunk``); returns the tables made from every report at the end, and what the
+    workbook's summary and section 三 as printed need (``workbook``)."""
+    corrections = load_corrections(corrections_path)
+    panels, applied, years, carried, documents, workbook = [], [], [], [], [], []
+    shown = 0  # reports whose section 三 the workbook lays out
+    for reports in in_chunks(corpus.reports, chunk) if corpus.reports else [[]]:
+        if on_chunk:
+            on_chunk(reports)
+        tables = {name: make(reports) for name, make in TIDY.items()}
+        if not reports:  # no record: the columns all the same, so every table can be made
+            described = [row["column"] for row in codebook.outputs() if row["table"] == "reports"]
+            tables["reports"] = tables["reports"].reindex(columns=list(dict.fromkeys(["report", *described])))
+        tables["reports"]["data_version"] = stamp["data_version"]
+        mine = corrections[corrections["report"].isin(tables["reports"]["report"])]
+        layer = build_panel(tables["reports"], tables["section3"], tables["section4"], mine)
+        for name in [*TIDY, *LAYER]:
+            keep(name, tables.get(name, layer.get(name)))
+        panels.append(layer["panel"])
+        applied.append(layer["corrections_applied"])
+        years.append(tables["reports"][["report", "agency", "year"]])
+        carried.append(tables["section3"][tables["section3"]["row"].isin(["carried_over", "carried_forward"])])
+        documents.append(tables["section2"][tables["section2"]["item"].isin(IN_FORCE_ITEMS)])
+        workbook.append(workbook_rows(tables, AS_PRINTED_REPORTS - shown))
+        shown += len(reports)
+    panel = _concat(panels)
+    panel["preferred"] = preferred(panel)
+    panel["data_version"] = stamp["data_version"]
+    return {
+        "failures": tidy.failures_table(corpus.failures),
+        "panel": panel,
+        "corrections_applied": _statuses(corrections, pd.concat(applied)),
+        "continuity": year_over_year_findings(pd.concat(years), pd.concat(documents), pd.concat(carried)),
+        "about": pd.DataFrame([stamp]).astype({"corrections_sha256": "string"}),
+        "workbook": {name: _concat([w[name] for w in workbook]) for name in workbook[0]},
+    }
+
+
+def _statuses(corrections: pd.DataFrame, applied: pd.DataFrame) -> pd.DataFrame:
+    """Every correction, section 三 then 四 in the file's order, with its status: a
+    correction of a report no chunk held is ``not_found``."""
+    status = applied["status"]
+    rows = [corrections[corrections["section"] == section] for section in ("section3", "section4")]
+    return pd.concat([r.drop(columns=["section", "row", "column"]).assign(status=status.reindex(r.index).fillna("not_found"))
+                      for r in rows], ignore_index=True)
 
 
 def record_file(name: str) -> str:
@@ -82,23 +155,72 @@ def record_file(name: str) -> str:
     return name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C") + ".json"
 
 
-def _write_records(corpus: Corpus, folder: Path) -> None:
-    keep = set()
-    for report in corpus.reports:
-        target = folder / record_file(report.name)
-        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
-        _atomic(target, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
-        keep.add(target.name)
-    for stale in folder.glob("*.json"):
-        if stale.name not in keep:
-            stale.unlink()
+class _Records:
+    """``records/<report>.json``, one per report; files of reports no longer there are removed."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.keep = folder, set()
+
+    def write(self, reports) -> None:
+        for report in reports:
+            target = self.folder / record_file(report.name)
+            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
+            _atomic(target, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
+            self.keep.add(target.name)
+
+    def drop_stale(self) -> None:
+        for stale in self.folder.glob("*.json"):
+            if stale.name not in self.keep:
+                stale.unlink()
 
 
-def _write_parquet(table: pd.DataFrame, path: Path, data_version: str) -> None:
-    """The table as Parquet, with the data version in the file's key-value metadata."""
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
-    metadata = {**(arrow.schema.metadata or {}), b"data_version": data_version.encode()}
-    pq.write_table(arrow.replace_schema_metadata(metadata), path)
+class _TableFiles:
+    """Each table's ``.csv`` and ``.parquet``, appended a chunk at a time under temporary
+    names and moved into place by ``close``. A column that a first chunk leaves empty
+    takes its type from the data dictionary (``outputs.csv``)."""
+
+    def __init__(self, out: Path, data_version: str):
+        self.out, self.version = out, data_version
+        self.parquet: dict[str, pq.ParquetWriter] = {}
+        self.csv: dict[str, object] = {}
+        self.rows: dict[str, int] = {}
+        self.first: dict[str, pd.DataFrame] = {}
+
+    def append(self, name: str, table: pd.DataFrame) -> None:
+        if name not in self.csv:
+            self.csv[name] = open(self._tmp(name, "csv"), "w", encoding="utf-8", newline="")
+            self.first[name], self.rows[name] = table.iloc[:0], 0
+            table.to_csv(self.csv[name], index=False)
+        else:
+            table.to_csv(self.csv[name], index=False, header=False)
+        self.rows[name] += len(table)
+        if name not in self.parquet:
+            self.parquet[name] = pq.ParquetWriter(self._tmp(name, "parquet"), self._schema(name, table))
+        writer = self.parquet[name]
+        writer.write_table(pa.Table.from_pandas(table, schema=writer.schema, preserve_index=False))
+
+    def columns(self, name: str) -> pd.DataFrame:
+        """The table's columns (an empty frame), for the data dictionary."""
+        return self.first[name]
+
+    def close(self) -> None:
+        for name in self.csv:
+            self.csv[name].close()
+            self.parquet[name].close()
+            for suffix in ("csv", "parquet"):
+                os.replace(self._tmp(name, suffix), self.out / f"{name}.{suffix}")
+
+    def _schema(self, name: str, table: pd.DataFrame) -> pa.Schema:
+        """The first chunk's schema, its empty columns typed from the dictionary, with the
+        data version in the file's key-value metadata (so every chunk has it)."""
+        schema = pa.Schema.from_pandas(table, preserve_index=False)
+        for i, field in enumerate(schema):
+            if pa.types.is_null(field.type):
+                schema = schema.set(i, field.with_type(ARROW_TYPES[describe(name, field.name)["type"]]))
+        return schema.with_metadata({**(schema.metadata or {}), b"data_version": self.version.encode()})
+
+    def _tmp(self, name: str, suffix: str) -> Path:
+        return self.out / f".{name}.{suffix}.tmp"
 
 
 def _atomic(target: Path, write) -> None:

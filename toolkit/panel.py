@@ -40,7 +40,7 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
         .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
         .join(measures).join(flags).reset_index()
     )
-    panel["preferred"] = _preferred(panel)
+    panel["preferred"] = preferred(panel)
     return {
         "harmonised_section3": h3,
         "harmonised_section4": h4,
@@ -91,7 +91,7 @@ def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) ->
     return own.join(counts).fillna({c: 0 for c in counts.columns})
 
 
-def _preferred(panel: pd.DataFrame) -> pd.Series:
+def preferred(panel: pd.DataFrame) -> pd.Series:
     """True for one report per (agency, year): the same report saved in several forms
     (a web page and a crawler's text) is counted once, the best-read copy."""
     rank = panel.assign(

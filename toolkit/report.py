@@ -55,6 +55,18 @@ class Report:
     def name(self) -> str:
         return self.provenance["file"]
 
+    @property
+    def sha256(self) -> str:
+        return self.provenance["sha256"]
+
+    def renamed(self, name: str) -> None:
+        """Give the report another name (two inputs that share one)."""
+        self.provenance = {**self.provenance, "file": name}
+
+    def load(self) -> "Report":
+        """The report itself (a ``toolkit.stored.StoredReport`` reads its record here)."""
+        return self
+
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
         """The inverse of ``to_dict``: a record saved as JSON, read back unchanged."""

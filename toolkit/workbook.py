@@ -30,6 +30,8 @@ SECTION3_HEADINGS = {row["name"]: row["label_zh"] for row in codebook.fields("se
 CODEBOOK_LABELS = {row["name"]: row["label_zh"] for row in codebook.fields("section3", "row")}
 SECTION3_CELLS = ["report", "row", "column", "value", "status", "label_printed", "read_at"]
 CHUNK = 500  # reports whose section 三 cells are gathered at once
+AS_PRINTED_REPORTS = 500  # reports laid out in section3_as_printed: more is for the CSV files
+WORKBOOK_ROWS = 50_000  # a longer table is not put in the workbook (it would take minutes): its CSV is there
 PLAIN_ROWS = 50_000  # rows of a table made plain Python values at once
 MORE = ("sheet reports: notes, source, sha256; sheets section2, section3, section4: every value, its status "
         "and where it was read (read_at, label_printed); records/<report>.json: the whole record")
@@ -44,23 +46,30 @@ LEGEND = ("Each report's section 三 as printed: its rows under the labels the r
 BOLD = Font(bold=True)
 
 
-def write_workbook(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write ``tables.xlsx`` at ``path``; the journalist's sheets need ``reports`` and ``section3``."""
+def write_workbook(tables: dict[str, pd.DataFrame], path: str | Path, left_out: dict[str, int] | None = None,
+                   journalist: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write ``tables.xlsx`` at ``path``: a sheet per table, the tables of ``left_out``
+    (name: rows) listed as not in it. The journalist's sheets are made from
+    ``journalist`` (``workbook_rows``), by default from ``tables``' reports and section 三."""
     book = Workbook(write_only=True)
-    too_long = {name: len(table) for name, table in tables.items() if len(table) >= EXCEL_MAX_ROWS}
-    if "reports" in tables and "section3" in tables and "reports" not in too_long:
-        starts = _block_starts(tables["reports"], tables["section3"])
+    too_long = {**{name: len(table) for name, table in tables.items() if len(table) >= EXCEL_MAX_ROWS},
+                **(left_out or {})}
+    if journalist is None and "reports" in tables and "section3" in tables:
+        journalist = workbook_rows(tables, AS_PRINTED_REPORTS)
+    if journalist is not None and len(journalist["reports"]) < EXCEL_MAX_ROWS:
+        starts = _block_starts(journalist["reports"], journalist["section3"])
         summary = book.create_sheet("summary")
         _widths(summary, {"A": 30, "B": 26, "F": 14, "G": 14, "H": 14, "K": 18})
         summary.freeze_panes = "B2"
-        _append_table(summary, _summary(tables, starts))
-        _write_section3_as_printed(book.create_sheet("section3_as_printed"), tables["reports"], tables["section3"], starts)
+        _append_table(summary, _summary(journalist, starts))
+        _write_section3_as_printed(book.create_sheet("section3_as_printed"), journalist["reports"],
+                                   journalist["section3"], starts)
     for name, table in tables.items():
         if name not in too_long and name != "about":
             _append_table(book.create_sheet(name[:31]), table)
     if "about" in tables:
         _write_about(book, tables["about"].to_dict("records")[0])
-    if too_long:  # Excel holds 1,048,576 rows a sheet: say where the rest is
+    if too_long:  # Excel holds 1,048,576 rows a sheet, and a workbook of millions of cells is slow: say where the rest is
         _append_table(book.create_sheet("not_in_this_workbook"), pd.DataFrame({
             "table": list(too_long), "rows": list(too_long.values()),
             "read it from": [f"{name}.excel.csv or ../{name}.parquet" for name in too_long]}))
@@ -68,12 +77,25 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
     return Path(path)
 
 
+def workbook_rows(tables: dict[str, pd.DataFrame], room: int) -> dict[str, pd.DataFrame]:
+    """What the summary and ``section3_as_printed`` need of some reports' tables: the
+    reports, the section 三 cells of the first ``room`` of them and the headline totals
+    of all, and the cells left unread."""
+    reports, section3 = tables["reports"], tables["section3"]
+    laid_out = reports["report"].iloc[:max(room, 0)]
+    needed = section3["report"].isin(laid_out) | ((section3["column"] == "total")
+                                                   & section3["row"].isin(SUMMARY_COUNTS.values()))
+    cells = pd.concat([tables[s][["report", "status"]] for s in ("section2", "section3", "section4") if s in tables])
+    return {"reports": reports[["report", "agency", "year", "format", "section3_template", "checks_failed", "notes"]],
+            "section3": section3[needed], "unread": cells[cells["status"] == UNREAD]}
+
+
 def _block_starts(reports: pd.DataFrame, section3: pd.DataFrame) -> dict[str, int]:
     """The sheet row each report's block starts on (a heading, the column headings, its
     rows, a blank row), for the reports that fit in the sheet with a last row for a note."""
     rows = section3.drop_duplicates(["report", "row"]).groupby("report", sort=False).size()
     starts, next_row = {}, 2  # row 1: the legend
-    for report in reports["report"]:
+    for report in reports["report"].iloc[:AS_PRINTED_REPORTS]:
         size = max(int(rows.get(report, 0)), 1) + 3
         if next_row + size > EXCEL_MAX_ROWS + 1:
             break
@@ -102,7 +124,9 @@ def _write_section3_as_printed(sheet, reports: pd.DataFrame, section3: pd.DataFr
                 sheet.append(row)
             sheet.append([])
     if left_out := len(reports) - len(starts):
-        sheet.append([f"This sheet is full: section 三 of the other {left_out} report(s) is not shown here; read it "
+        why = ("This sheet is full" if len(starts) < min(len(reports), AS_PRINTED_REPORTS)
+               else f"This sheet lays out the first {AS_PRINTED_REPORTS} reports")
+        sheet.append([f"{why}: section 三 of the other {left_out} report(s) is not shown here; read it "
                       "from section3.excel.csv or ../section3.parquet (columns label_printed, read_at)."])
 
 
@@ -116,13 +140,12 @@ def _printed_rows(cells: list[tuple]) -> list[list]:
     return list(rows.values()) or [["no section 三 table was read from this report (see its notes)"]]
 
 
-def _summary(tables: dict[str, pd.DataFrame], starts: dict[str, int]) -> pd.DataFrame:
+def _summary(journalist: dict[str, pd.DataFrame], starts: dict[str, int]) -> pd.DataFrame:
     """One row per report: who, when, the headline counts as printed, and where to look next."""
-    reports, section3 = tables["reports"], tables["section3"]
+    reports, section3 = journalist["reports"], journalist["section3"]
     totals = section3[section3["column"] == "total"].set_index(["report", "row"])
     shown = totals["value"].astype(object).where(totals["status"] != UNREAD, UNREAD)
-    cells = pd.concat([tables[s][["report", "status"]] for s in ("section2", "section3", "section4") if s in tables])
-    unread = cells[cells["status"] == UNREAD].groupby("report").size()
+    unread = journalist["unread"].groupby("report").size()
     return pd.DataFrame({
         "report": reports["report"], "agency 机关": reports["agency"], "year 年度": reports["year"],
         "format": reports["format"], "section 三 template": reports["section3_template"],
@@ -130,7 +153,7 @@ def _summary(tables: dict[str, pd.DataFrame], starts: dict[str, int]) -> pd.Data
            for heading, row in SUMMARY_COUNTS.items()},
         "identity checks failed 勾稽不符": reports["checks_failed"],
         "unread cells": reports["report"].map(unread).fillna(0).astype(int),
-        "section 三 as printed": [f"row {starts[r]}" if r in starts else "not shown (sheet full)"
+        "section 三 as printed": [f"row {starts[r]}" if r in starts else "not shown (see the sheet's last row)"
                                   for r in reports["report"]],
         "more": MORE,
         "notes": reports["notes"],

@@ -1,0 +1,74 @@
+"""Outputs made a chunk of reports at a time are the tables of a one-shot run, cell for cell."""
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from toolkit import synthetic
+from toolkit.cli import main
+from toolkit.config import RAW
+from toolkit.corpus import build_corpus
+from toolkit.outputs import make_tables, write_outputs
+
+SEEDS = sorted(RAW.glob("00[0-4]_*.txt"))
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    """The bundled reports, synthetic ones of each text layout (two copies of one), a
+    file that is not a report, and a corrections file naming a report no chunk holds."""
+    folder = tmp_path_factory.mktemp("inbox")
+    for path in SEEDS:
+        (folder / path.name).write_bytes(path.read_bytes())
+    for i, layout in enumerate(["tabs", "crawler", "html", "tabs", "crawler"]):
+        report = synthetic.synthesize(f"chunk-{i}", layout)
+        (folder / report.name).write_bytes(report.data)
+    (folder / "copy-of-000.txt").write_bytes(SEEDS[0].read_bytes())
+    (folder / "notes.txt").write_text("会议纪要：无统计表。", encoding="utf-8")
+    corrections = folder.parent / "corrections.csv"
+    corrections.write_text("report,field,printed_value,corrected_value,source\n"
+                           f"{SEEDS[4].name},section3.unable_not_held.total,147,174,typo\n"
+                           "absent.txt,section3.granted.total,1,2,not in this corpus\n", encoding="utf-8")
+    return folder, corrections
+
+
+def test_tables_made_two_reports_at_a_time_are_the_one_shot_tables(inputs):
+    folder, corrections = inputs
+    corpus = build_corpus([folder], progress=False)
+    one_shot, chunked = make_tables(corpus, corrections, chunk=10_000), make_tables(corpus, corrections, chunk=2)
+    assert list(one_shot) == list(chunked)
+    for name in one_shot:
+        pd.testing.assert_frame_equal(one_shot[name], chunked[name], obj=name)
+    assert one_shot["corrections_applied"]["status"].tolist() == ["applied", "not_found"]
+    assert one_shot["panel"]["preferred"].sum() < len(one_shot["panel"])  # the copy of 000 is not preferred
+
+
+def test_files_written_a_chunk_at_a_time_are_byte_for_byte_the_one_shot_files(inputs, tmp_path):
+    folder, corrections = inputs
+    corpus = build_corpus([folder], progress=False)
+    write_outputs(corpus, tmp_path / "one", corrections, chunk=10_000)
+    write_outputs(corpus, tmp_path / "chunked", corrections, chunk=3)
+    for path in sorted((tmp_path / "one").rglob("*")):
+        if path.is_file() and path.suffix in (".csv", ".json"):
+            assert (tmp_path / "chunked" / path.relative_to(tmp_path / "one")).read_bytes() == path.read_bytes(), path.name
+    for path in sorted((tmp_path / "one").glob("*.parquet")):
+        one, chunked = pd.read_parquet(path), pd.read_parquet(tmp_path / "chunked" / path.name)
+        pd.testing.assert_frame_equal(one, chunked, obj=path.name)
+
+
+def test_a_column_a_first_chunk_leaves_empty_keeps_its_type(inputs, tmp_path):
+    folder, corrections = inputs
+    corpus = build_corpus([folder], progress=False)
+    write_outputs(corpus, tmp_path, corrections, chunk=1)
+    assert pd.read_parquet(tmp_path / "reports.parquet")["source_url"].isna().all()
+    assert pq.read_schema(tmp_path / "reports.parquet").field("source_url").type == pa.string()  # not null
+    assert str(pd.read_parquet(tmp_path / "section3.parquet")["value"].dtype) == "Int64"
+
+
+def test_the_command_line_writes_from_the_cache_without_holding_every_record(inputs, tmp_path, capsys):
+    folder, corrections = inputs
+    assert main(["extract", str(folder), "--out", str(tmp_path), "--corrections", str(corrections),
+                 "--jobs", "1", "--quiet"]) == 1  # notes.txt is a failure row
+    reports = pd.read_csv(tmp_path / "reports.csv")
+    assert len(reports) == len(list((tmp_path / "records").glob("*.json"))) == 11
+    assert pd.read_csv(tmp_path / "failures.csv")["file"].tolist() == ["notes.txt"]
