@@ -70,13 +70,13 @@ def test_tables_too_long_for_excel_are_left_out_of_the_workbook_and_listed(tmp_p
     from toolkit import exports, workbook
 
     monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 3)
-    monkeypatch.setattr(exports, "WORKBOOK_ROWS", 10)
+    monkeypatch.setattr(exports, "WORKBOOK_CELLS", 10)
     tables = {"short": pd.DataFrame({"a": [1, 2]}), "long": pd.DataFrame({"a": range(5)}),
               "longer": pd.DataFrame({"a": range(20)})}
     for name, table in tables.items():
         table.to_csv(tmp_path / f"{name}.csv", index=False)
         table.to_parquet(tmp_path / f"{name}.parquet")
-    exports.write_exports(tmp_path, {name: len(table) for name, table in tables.items()}, {"short": tables["short"]})
+    exports.write_exports(tmp_path, {name: table.shape for name, table in tables.items()}, {"short": tables["short"]})
     sheets = pd.read_excel(tmp_path / "exports" / "tables.xlsx", sheet_name=None)
     assert set(sheets) == {"short", "not_in_this_workbook"}
     assert sheets["not_in_this_workbook"]["table"].tolist() == ["long", "longer"]  # Excel's limit, then ours

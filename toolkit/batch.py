@@ -22,7 +22,6 @@ import functools
 import gc
 import hashlib
 import itertools
-import json
 import multiprocessing
 import os
 import resource
@@ -35,6 +34,7 @@ from typing import Iterable, Iterator
 from pebble import ProcessPool
 from tqdm import tqdm
 
+from toolkit import jsonfile
 from toolkit.errors import ReportError
 from toolkit.manifest import source_of
 from toolkit.locality import divisions
@@ -146,7 +146,7 @@ class Cache:
 
     def load(self, key: str) -> dict | None:
         try:
-            return json.loads(self._path(key).read_text(encoding="utf-8"))
+            return jsonfile.loads(self._path(key).read_bytes())
         except (OSError, ValueError):  # not there, or not whole: read the file again
             return None
 
@@ -157,8 +157,7 @@ class Cache:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        # a file name that is not UTF-8 (surrogate escapes) is kept as a JSON \u escape, read back exactly
-        tmp.write_bytes(json.dumps(entry, ensure_ascii=False).encode("utf-8", "backslashreplace"))
+        tmp.write_bytes(jsonfile.dumps(entry))  # a file name that is not UTF-8 is kept as an escape, read back exactly
         os.replace(tmp, target)
 
     def _path(self, key: str) -> Path:

@@ -10,7 +10,6 @@ import contextlib
 import csv
 import functools
 import itertools
-import json
 import os
 import tempfile
 from collections import Counter
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from toolkit import batch
+from toolkit import batch, jsonfile
 from toolkit.batch import printable
 from toolkit.report import Report
 from toolkit.stored import StoredReport, loaded
@@ -226,4 +225,4 @@ def _stored(path: Path) -> StoredReport:
 
 
 def _record(path: Path) -> Report:
-    return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    return Report.from_dict(jsonfile.loads(path.read_bytes()))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.dictionary import describe, stata_label, stata_name
-from toolkit.workbook import WORKBOOK_ROWS, write_workbook
+from toolkit.workbook import journalist_cells, write_workbook
 
 STATA_CODES = {  # code i + 1 for the i-th value; a value not listed gets the next code, in sorted order
     "level": ("central", "province", "prefecture", "county", "township"),
@@ -31,30 +31,47 @@ STATA_TEMPLATES = ("section2_template", "section3_template")
 STATA_INTEGERS = (("Int8", -127, 100), ("Int16", -32_767, 32_740), ("Int32", -2_147_483_647, 2_147_483_620))
 INTEGER_UNITS = ("count", "year")
 YES_NO = {0: "no", 1: "yes"}
+WORKBOOK_CELLS = 200_000  # a workbook of millions of cells takes minutes to write and to open: the CSVs hold the rest
 
 
-def write_exports(processed: str | Path, rows: dict[str, int], in_memory: dict[str, pd.DataFrame],
+def write_exports(processed: str | Path, sizes: dict[str, tuple[int, int]], in_memory: dict[str, pd.DataFrame],
                   journalist: dict[str, pd.DataFrame] | None = None) -> list[Path]:
-    """``processed/exports``: ``<table>.excel.csv`` for each table of ``rows`` (its
-    ``processed/<table>.csv`` with a byte-order mark), ``tables.xlsx`` (``toolkit.workbook``:
-    the tables of at most ``WORKBOOK_ROWS`` rows, from ``in_memory`` or their Parquet file;
-    the longer ones listed) and ``panel.dta``; stamped with the data version when
-    ``in_memory`` has ``about``."""
+    """``processed/exports``: ``<table>.excel.csv`` for each table of ``sizes`` (name:
+    rows, columns; its ``processed/<table>.csv`` with a byte-order mark), ``tables.xlsx``
+    (``toolkit.workbook``: the tables that fit in ``WORKBOOK_CELLS``, from ``in_memory`` or
+    their Parquet file; the others listed) and ``panel.dta``; stamped with the data
+    version when ``in_memory`` has ``about``."""
     processed = Path(processed)
     out = processed / "exports"
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in rows:
+    for name in sizes:
         written.append(out / f"{name}.excel.csv")
         copy_with_bom(processed / f"{name}.csv", written[-1])
+    fits = in_workbook(sizes, journalist_cells(journalist) if journalist else 0)
     sheets = {name: in_memory[name] if name in in_memory else pd.read_parquet(processed / f"{name}.parquet")
-              for name, count in rows.items() if count <= WORKBOOK_ROWS}
-    left_out = {name: count for name, count in rows.items() if count > WORKBOOK_ROWS}
+              for name in sizes if name in fits}
+    left_out = {name: rows for name, (rows, _) in sizes.items() if name not in fits}
     written.append(write_workbook(sheets, out / "tables.xlsx", left_out, journalist))
     if "panel" in in_memory:
         version = in_memory["about"].at[0, "data_version"] if "about" in in_memory else None
         written.append(write_stata(in_memory["panel"], out / "panel.dta", version))
     return written
+
+
+def in_workbook(sizes: dict[str, tuple[int, int]], taken: int) -> set[str]:
+    """The tables that go into the workbook: smallest first, while the workbook (``taken``
+    cells already) stays within ``WORKBOOK_CELLS``; ``about`` always.
+
+    >>> sorted(in_workbook({"panel": (4_000, 45), "section3": (680_000, 9), "about": (1, 7)}, 1_000))
+    ['about', 'panel']
+    """
+    fits = {"about"}
+    for name, (rows, columns) in sorted(sizes.items(), key=lambda item: item[1][0] * item[1][1]):
+        if name not in fits and taken + rows * columns <= WORKBOOK_CELLS:
+            fits.add(name)
+            taken += rows * columns
+    return fits
 
 
 def copy_with_bom(source: Path, target: Path) -> None:

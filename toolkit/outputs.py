@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from toolkit import codebook, tidy
+from toolkit import codebook, jsonfile, tidy
 from toolkit.config import CORRECTIONS
 from toolkit.continuity import IN_FORCE_ITEMS, year_over_year_findings
 from toolkit.corpus import Corpus
@@ -91,8 +91,8 @@ def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path 
     records.drop_stale()
     text = json.dumps(stamp, ensure_ascii=False, indent=1)
     _atomic(out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
-    rows = {name: files.rows[name] for name in [*ORDER, "data_dictionary"]}
-    write_exports(out, rows, {**whole, "data_dictionary": dictionary}, journalist)
+    sizes = {name: (files.rows[name], files.columns(name).shape[1]) for name in [*ORDER, "data_dictionary"]}
+    write_exports(out, sizes, {**whole, "data_dictionary": dictionary}, journalist)
     build_database(out)
     return whole
 
@@ -164,8 +164,8 @@ class _Records:
     def write(self, reports) -> None:
         for report in reports:
             target = self.folder / record_file(report.name)
-            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
-            _atomic(target, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
+            data = jsonfile.dumps(report.to_dict(), indent=True)
+            _atomic(target, lambda tmp, d=data: Path(tmp).write_bytes(d))
             self.keep.add(target.name)
 
     def drop_stale(self) -> None:

@@ -30,8 +30,7 @@ SECTION3_HEADINGS = {row["name"]: row["label_zh"] for row in codebook.fields("se
 CODEBOOK_LABELS = {row["name"]: row["label_zh"] for row in codebook.fields("section3", "row")}
 SECTION3_CELLS = ["report", "row", "column", "value", "status", "label_printed", "read_at"]
 CHUNK = 500  # reports whose section 三 cells are gathered at once
-AS_PRINTED_REPORTS = 500  # reports laid out in section3_as_printed: more is for the CSV files
-WORKBOOK_ROWS = 50_000  # a longer table is not put in the workbook (it would take minutes): its CSV is there
+AS_PRINTED_REPORTS = 200  # reports laid out in section3_as_printed: more is for the CSV files
 PLAIN_ROWS = 50_000  # rows of a table made plain Python values at once
 MORE = ("sheet reports: notes, source, sha256; sheets section2, section3, section4: every value, its status "
         "and where it was read (read_at, label_printed); records/<report>.json: the whole record")
@@ -75,6 +74,12 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | Path, left_out: 
             "read it from": [f"{name}.excel.csv or ../{name}.parquet" for name in too_long]}))
     book.save(path)
     return Path(path)
+
+
+def journalist_cells(journalist: dict[str, pd.DataFrame]) -> int:
+    """About how many cells the summary and ``section3_as_printed`` take."""
+    laid_out = journalist["section3"].drop_duplicates(["report", "row"]).groupby("report").size()
+    return len(journalist["reports"]) * 12 + int(laid_out.head(AS_PRINTED_REPORTS).sum()) * 10
 
 
 def workbook_rows(tables: dict[str, pd.DataFrame], room: int) -> dict[str, pd.DataFrame]:

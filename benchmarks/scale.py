@@ -1,0 +1,180 @@
+"""Extraction at scale: the targets of streaming, each a ratio measured in one run.
+
+1. ``extract`` of N distinct synthetic HTML reports with ``--jobs 2`` against reading
+   the same files with ``toolkit.read_report`` in a plain loop in one process
+   (target: extract takes no longer, ratio <= 1).
+2. The parent's peak memory from a small to a large run of ``extract`` (target:
+   at most 1.25x), and the reading processes' peak.
+3. A reading process: seconds and memory to start (target <= 0.5 s and <= 150 MB).
+4. With ``--huge N``: N synthetic text reports end to end (time, peak memory of the
+   parent and of the largest reading process), and with ``--dask`` the same small run
+   on a local Dask cluster of 2 workers.
+
+Each run of ``extract`` is a fresh process with an empty output folder (nothing cached).
+
+    .venv/bin/python benchmarks/scale.py                        # 1,000 and 4,000 HTML reports
+    .venv/bin/python benchmarks/scale.py --sizes 1000 4000 --dask --huge 100000
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MB = 1024  # ru_maxrss is in KiB on Linux
+TARGETS = {"extract / plain loop": 1.0, "parent memory, large / small run": 1.25,
+           "reading process start s": 0.5, "reading process start MB": 150}
+
+
+def generate(folder: Path, layout: str, n: int, jobs: int) -> list[Path]:
+    """The first ``n`` synthetic reports of ``layout`` in ``folder`` (made if missing)."""
+    from toolkit import synthetic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = [f"scale-{i}" for i in range(n)]
+    paths = [folder / synthetic.file_name(seed, layout) for seed in seeds]
+    missing = [seed for seed, path in zip(seeds, paths) if not path.exists()]
+    if missing:
+        chunks = [missing[i::jobs * 8] for i in range(jobs * 8)]
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(_write, [(str(folder), layout, chunk) for chunk in chunks if chunk]))
+    return paths
+
+
+def _write(args) -> None:
+    from toolkit import synthetic
+
+    folder, layout, seeds = args
+    for seed in seeds:
+        report = synthetic.synthesize(seed, layout)
+        (Path(folder) / report.name).write_bytes(report.data)
+
+
+def run(code: str, *args: str) -> dict:
+    """``code`` in a fresh Python process; its last line of output, as JSON."""
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+PLAIN_LOOP = """
+import json, resource, sys, time
+from pathlib import Path
+import toolkit
+paths = Path(sys.argv[1]).read_text().split("\\n")
+start = time.perf_counter()
+for path in paths:
+    toolkit.read_report(path)
+print(json.dumps({"seconds": time.perf_counter() - start,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+EXTRACT = """
+import json, resource, sys, time
+from toolkit.cli import main
+start = time.perf_counter()
+main(["extract", *sys.argv[1:]])
+print(json.dumps({"seconds": time.perf_counter() - start,
+                  "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+WORKER_START = """
+import json, resource, time
+start = time.perf_counter()
+from toolkit import batch
+batch.warm_up()
+print(json.dumps({"seconds": time.perf_counter() - start,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def extract(folder: Path, out: Path, *options: str) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    return run(EXTRACT, str(folder), "--out", str(out), "--replace", "--quiet", *options)
+
+
+def plain_loop(paths: list[Path]) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(map(str, paths)))
+    try:
+        return run(PLAIN_LOOP, listing.name)
+    finally:
+        os.unlink(listing.name)
+
+
+def say(name: str, value: float, unit: str, target: float | None = None, smaller: bool = True) -> None:
+    verdict = ""
+    if target is not None:
+        met = value <= target if smaller else value >= target
+        verdict = f"  (target {'<=' if smaller else '>='} {target:g}: {'met' if met else 'MISSED'})"
+    print(f"{name:48} {value:10.2f} {unit}{verdict}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 4000], metavar=("SMALL", "LARGE"))
+    parser.add_argument("--huge", type=int, help="also N synthetic text reports end to end, e.g. 100000")
+    parser.add_argument("--dask", action="store_true", help="also the large run on a local Dask cluster of 2 workers")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "toolkit-scale",
+                        help="generated reports are kept here and reused (default: %(default)s)")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    print(f"{os.cpu_count()} cores, load average {load:.2f} at the start (other work on the machine slows every figure)")
+    small, large = args.sizes
+    html = generate(args.workdir / "html", "html", large, os.cpu_count() or 1)
+    for n in (small, large):
+        folder = args.workdir / f"html-{n}"
+        if not folder.exists():
+            folder.mkdir()
+            for path in html[:n]:
+                os.link(path, folder / path.name)
+
+    started = run(WORKER_START)
+    say("reading process start", started["seconds"], "s", TARGETS["reading process start s"])
+    say("reading process start memory", started["rss_mb"], "MB", TARGETS["reading process start MB"])
+
+    loop = plain_loop(html[:large])
+    say(f"plain loop, read_report x {large} (1 process)", loop["seconds"], "s")
+    runs = {n: extract(args.workdir / f"html-{n}", args.workdir / f"out-{n}", "--jobs", "2") for n in (small, large)}
+    say(f"extract --jobs 2, {large} reports", runs[large]["seconds"], "s")
+    say("extract / plain loop", runs[large]["seconds"] / loop["seconds"], "x", TARGETS["extract / plain loop"])
+    for n, result in runs.items():
+        say(f"extract {n}: parent peak memory", result["parent_mb"], "MB")
+        say(f"extract {n}: largest reading process", result["workers_mb"], "MB")
+    say("parent memory, large / small run", runs[large]["parent_mb"] / runs[small]["parent_mb"], "x",
+        TARGETS["parent memory, large / small run"])
+
+    if args.dask:
+        say(f"extract on Dask (2 workers), {large} reports", dask_run(args.workdir, large)["seconds"], "s")
+    if args.huge:
+        text = generate(args.workdir / "text", "tabs", args.huge, os.cpu_count() or 1)
+        start = time.perf_counter()
+        result = extract(args.workdir / "text", args.workdir / "out-huge", "--jobs", "2")
+        say(f"extract --jobs 2, {len(text)} text reports", time.perf_counter() - start, "s")
+        say(f"extract {len(text)}: parent peak memory", result["parent_mb"], "MB", 1024)
+        say(f"extract {len(text)}: largest reading process", result["workers_mb"], "MB")
+
+
+def dask_run(workdir: Path, n: int) -> dict:
+    """The large run read on a local Dask cluster of 2 single-threaded workers."""
+    from distributed import LocalCluster
+
+    os.environ["DASK_DISTRIBUTED__WORKER__DAEMON"] = "False"  # workers start the reading processes
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        return extract(workdir / f"html-{n}", workdir / f"out-dask-{n}", "--scheduler", cluster.scheduler_address)
+
+
+if __name__ == "__main__":
+    main()
