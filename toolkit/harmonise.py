@@ -37,14 +37,14 @@ def harmonise_section3(section3: pd.DataFrame) -> pd.DataFrame:
         "column": {c: i for i, c in enumerate(codebook.SECTION3_COLUMNS)},
     }
     return table.sort_values(["report", "row", "column"], key=lambda s: s.map(places[s.name]),
-                             kind="stable")[COLUMNS].reset_index(drop=True)
+                             kind="stable")[COLUMNS].reset_index(drop=True).astype({"printed": "Int64"})
 
 
 def harmonise_section4(section4: pd.DataFrame) -> pd.DataFrame:
     """Long table: report, row (the group), column, printed, value, flag."""
     table = _flagged(section4.rename(columns={"group": "row"}))
     parts = table[table["column"] != "total"].groupby(["report", "row"])["value"].sum(min_count=1, skipna=False)
-    return _derive_totals(table, parts)[COLUMNS]
+    return _derive_totals(table, parts)[COLUMNS].astype({"printed": "Int64"})
 
 
 def _flagged(tidy: pd.DataFrame) -> pd.DataFrame:

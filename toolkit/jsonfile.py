@@ -18,7 +18,8 @@ import orjson
 def dumps(value, indent: bool = False) -> bytes:
     """UTF-8 JSON; ``indent``: two spaces a level, for files people read."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0)
+        keys = orjson.OPT_NON_STR_KEYS  # an int key is written as a string, as json does
+        return orjson.dumps(value, option=keys | orjson.OPT_INDENT_2 if indent else keys)
     except TypeError:  # a lone surrogate: the standard library, then an escape in its place
         text = json.dumps(value, ensure_ascii=False, indent=2 if indent else None)
         return text.encode("utf-8", "backslashreplace")

@@ -41,33 +41,38 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
 
 
 def section2_table(reports: list[Report]) -> pd.DataFrame:
-    rows = [
-        {"report": r.name, "template": r.record["section2_template"], "item": item, "column": column,
-         "value": value, "status": _status(r, "section2", item, value, i), **_where(r, "section2", item)}
-        for r in reports for item, cells in (r.record["section2"] or {}).items()
-        for i, (column, value) in enumerate(cells.items())
-    ]
-    return _typed(rows, ["report", "template", "item", "column", "value", "status", *WHERE], "Float64")
+    cells = ((r, r.record["section2_template"], (r.record["section2"] or {}).items()) for r in reports)
+    return _section(cells, "section2", "item", "Float64")
 
 
 def section3_table(reports: list[Report]) -> pd.DataFrame:
-    rows = [
-        {"report": r.name, "template": r.record["section3_template"], "row": row, "column": column,
-         "value": value, "status": _status(r, "section3", row, value, i), **_where(r, "section3", row)}
-        for r in reports for row, values in (r.record["section3"] or {}).items()
-        for i, (column, value) in enumerate(zip(SECTION3_COLUMNS, values))
-    ]
-    return _typed(rows, ["report", "template", "row", "column", "value", "status", *WHERE], "Int64")
+    cells = ((r, r.record["section3_template"], ((row, zip(SECTION3_COLUMNS, values))
+                                                  for row, values in (r.record["section3"] or {}).items()))
+             for r in reports)
+    return _section(cells, "section3", "row", "Int64")
 
 
 def section4_table(reports: list[Report]) -> pd.DataFrame:
-    rows = [
-        {"report": r.name, "group": group, "column": column, "value": value,
-         "status": _status(r, "section4", group, value, i), **_where(r, "section4", group)}
-        for r in reports for group, cells in (r.record["section4"] or {}).items()
-        for i, (column, value) in enumerate(cells.items())
-    ]
-    return _typed(rows, ["report", "group", "column", "value", "status", *WHERE], "Int64")
+    cells = ((r, None, (r.record["section4"] or {}).items()) for r in reports)
+    return _section(cells, "section4", "group", "Int64").drop(columns="template")
+
+
+def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
+    """One row per cell of ``section``: (report, its template, (name, (column, value) pairs) …)
+    to the long table, built column by column (a corpus has millions of cells)."""
+    names = ["report", "template", key, "column", "value", "status", *WHERE]
+    columns = {name: [] for name in names}
+    for report, template, rows in reports:
+        table = report.provenance["tables"].get(section, {})
+        for name, cells in rows:
+            where = _where(table, name)
+            unread = name in table.get("unread", [])
+            doubtful = table.get("unread_cells", {}).get(name, [])
+            for i, (column, value) in enumerate(cells.items() if isinstance(cells, dict) else cells):
+                status = "printed" if value is not None else "unread" if unread or i in doubtful else "blank"
+                for field, item in zip(names, (report.name, template, name, column, value, status, *where)):
+                    columns[field].append(item)
+    return pd.DataFrame(columns).astype({"value": value_type, "line": "Int64"})
 
 
 def checks_table(reports: list[Report]) -> pd.DataFrame:
@@ -81,28 +86,12 @@ def failures_table(failures: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(failures, columns=["file", "path", "reason", "message"])
 
 
-def _status(report: Report, section: str, name: str, value, index: int) -> str:
-    """printed (a number), blank (printed as blank) or unread (could not be read,
-    or read without confidence by OCR)."""
-    if value is not None:
-        return "printed"
-    table = report.provenance["tables"].get(section, {})
-    doubtful = index in table.get("unread_cells", {}).get(name, [])
-    return "unread" if name in table.get("unread", []) or doubtful else "blank"
-
-
-def _where(report: Report, section: str, name: str) -> dict:
-    """The row's label as printed, where it was read ("page 4, table 2, row 4"; "line N"
-    when the reader said no more) and its line of the lifted text."""
-    table = report.provenance["tables"].get(section, {})
+def _where(table: dict, name: str) -> tuple:
+    """A row's label as printed, where it was read ("page 4, table 2, row 4"; "line N"
+    when the reader said no more) and its line of the lifted text (``WHERE``)."""
     line = table.get("rows", {}).get(name)
     read_at = table.get("read_at", {}).get(name) or (f"line {line}" if line is not None else None)
-    return {"label_printed": (table.get("labels", {}).get(name) or {}).get("printed"), "read_at": read_at, "line": line}
-
-
-def _typed(rows: list[dict], columns: list[str], value_type: str) -> pd.DataFrame:
-    table = pd.DataFrame(rows, columns=columns)
-    return table.astype({"value": value_type, "line": "Int64"})
+    return (table.get("labels", {}).get(name) or {}).get("printed"), read_at, line
 
 
 def _columns(rows: list[dict], first: list[str]) -> list[str]:
