@@ -241,7 +241,9 @@ def _on_dask(to_read, scheduler: str, timeout: float) -> Iterator[tuple[str, Pat
 
 
 def _reading_processes(workers: int) -> ProcessPool:
-    """The processes that read files, each warmed up and replaced after TASKS_PER_PROCESS."""
+    """The processes that read files, each warmed up and replaced after TASKS_PER_PROCESS.
+    The division table is loaded here first: processes forked from this one start with it."""
+    divisions()
     return ProcessPool(max_workers=workers, max_tasks=TASKS_PER_PROCESS, initializer=warm_up)
 
 
