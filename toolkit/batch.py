@@ -44,7 +44,7 @@ from toolkit.stored import StoredReport
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
 TASKS_PER_PROCESS = 10_000  # a reading process is replaced after this many files, so no leak grows unbounded
 IN_FLIGHT_PER_PROCESS = 4  # files handed out ahead per reading process: workers never wait, memory stays bounded
-MEMORY_LIMIT = int(os.environ.get("TOOLKIT_MEMORY_LIMIT", 3 * 2**30))  # bytes of address space per reading process
+MEMORY_LIMIT = int(os.environ.get("TOOLKIT_MEMORY_LIMIT", 3 * 2**30))  # bytes of address space a reading process may add
 DASK_PLUGIN = "toolkit-reading-pool"
 DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start the processes that stop a "
                   "file at its time limit: start them with DASK_DISTRIBUTED__WORKER__DAEMON=False in their "
@@ -98,11 +98,11 @@ def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout,
 
 
 def warm_up() -> None:
-    """In a new reading process: cap its memory (address space, ``MEMORY_LIMIT``: a file
-    that needs more fails as ``too_much_memory``), load the division table, then freeze
-    what is loaded, so that the collection after each DOCX (below) has only that file's
-    objects to scan."""
-    _cap_memory(MEMORY_LIMIT)
+    """In a new reading process: cap its memory (the address space it starts with, which a
+    forked process shares with its parent, plus ``MEMORY_LIMIT``: a file that needs more
+    fails as ``too_much_memory``), load the division table, then freeze what is loaded,
+    so that the collection after each DOCX (below) has only that file's objects to scan."""
+    _cap_memory(_address_space() + MEMORY_LIMIT)
     divisions()
     gc.freeze()
 
@@ -116,7 +116,8 @@ def extract(path: str) -> dict:
     except MemoryError:
         gc.collect()
         return _failed("too_much_memory", f"reading needed more than the memory a reading process may use "
-                                          f"({MEMORY_LIMIT / 2**30:g} GB, TOOLKIT_MEMORY_LIMIT): stopped")
+                                          f"({MEMORY_LIMIT / 2**30:g} GB more than it starts with, "
+                                          "TOOLKIT_MEMORY_LIMIT): stopped")
     except Exception as error:  # a bug of ours (or RecursionError) must not lose the other files
         return _failed("internal_error", f"{type(error).__name__}: {error}")
     finally:
@@ -296,6 +297,15 @@ def _read_on_worker(path: str, timeout: float) -> dict:
 
 def _failed(reason: str, message: str, **extra) -> dict:
     return {"code": code_version(), "failure": {"reason": reason, "message": printable(message)}, **extra}
+
+
+def _address_space() -> int:
+    """Bytes of address space this process holds now (0 where the system does not say)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 def _cap_memory(limit: int) -> None:

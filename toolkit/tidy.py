@@ -72,7 +72,8 @@ def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
                 status = "printed" if value is not None else "unread" if unread or i in doubtful else "blank"
                 for field, item in zip(names, (report.name, template, name, column, value, status, *where)):
                     columns[field].append(item)
-    return pd.DataFrame(columns).astype({"value": value_type, "line": "Int64"})
+    table = pd.DataFrame(columns) if columns["report"] else pd.DataFrame(columns=names)  # empty: untyped, as before
+    return table.astype({"value": value_type, "line": "Int64"})
 
 
 def checks_table(reports: list[Report]) -> pd.DataFrame:
