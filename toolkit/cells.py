@@ -47,7 +47,9 @@ def first_cell_run(text: str) -> tuple[str, int] | None:
     if not match:
         return None
     following = text[match.end():match.end() + 1]
-    run = _NUMBERING.sub("", match.group() + ("、" if following == "、" else ""))
+    run = match.group() + ("、" if following == "、" else "")
+    if run.endswith((".", "、")):  # a run ends in a cell, never in white space: a row number ends it only so
+        run = _NUMBERING.sub("", run)
     return (run, match.start()) if run.strip() else None
 
 
@@ -93,6 +95,8 @@ def parse_grid_cell(text: str) -> Number | None:
 
 def split_cells(run: str) -> list[str]:
     """Cells of a run: split on white space and on commas that are not thousands."""
+    if "," not in run:
+        return run.split()
     cells = []
     for chunk in run.split():
         cells.extend([chunk] if _THOUSANDS.match(chunk) else [c for c in chunk.split(",") if c])

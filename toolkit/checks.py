@@ -41,19 +41,17 @@ class Finding:
 UNREAD = object()  # a cell the reader could not read: an identity that needs it is not evaluated
 
 
-def _sum(values) -> tuple[float, int]:
-    return sum(v for v in values if v is not None), sum(v is None for v in values)
-
-
-def _finding(identity, section, row, column, parts, printed, message) -> Finding | None:
-    if printed is UNREAD or any(p is UNREAD for p in parts):
+def _finding(identity, section, row, column, parts: list, printed, message) -> Finding | None:
+    if printed is UNREAD or printed is None or UNREAD in parts:  # UNREAD equals only itself
         return None
-    if printed is None or all(p is None for p in parts):
+    numbers = [p for p in parts if p is not None]
+    if not numbers:
         return None
-    expected, blanks = _sum(parts)
+    expected = sum(numbers)
     if abs(expected - printed) < 1e-9:
         return None
-    return Finding(identity, section, row, column, expected, printed, blanks, message.format(expected=expected, printed=printed))
+    return Finding(identity, section, row, column, expected, printed, len(parts) - len(numbers),
+                   message.format(expected=expected, printed=printed))
 
 
 def section3_failures(section3: dict | None, unread: set[tuple[str, int]] = frozenset()) -> list[Finding]:
@@ -61,8 +59,9 @@ def section3_failures(section3: dict | None, unread: set[tuple[str, int]] = froz
     cells could not be read, so the identities that need them are not evaluated."""
     if not section3:
         return []
-    section3 = {row: [UNREAD if (row, i) in unread else v for i, v in enumerate(values)]
-                for row, values in section3.items()}
+    if unread:
+        section3 = {row: [UNREAD if (row, i) in unread else v for i, v in enumerate(values)]
+                    for row, values in section3.items()}
     found = []
     for row, values in section3.items():
         found.append(_finding(1, "section3", row, "total", values[:-1], values[-1],
@@ -94,8 +93,9 @@ def section4_failures(section4: dict | None, unread: set[tuple[str, str]] = froz
     not evaluated."""
     if not section4:
         return []
-    section4 = {group: {c: UNREAD if (group, c) in unread else v for c, v in cells.items()}
-                for group, cells in section4.items()}
+    if unread:
+        section4 = {group: {c: UNREAD if (group, c) in unread else v for c, v in cells.items()}
+                    for group, cells in section4.items()}
     found = [
         _finding(4, "section4", group, "total",
                  [cells["upheld"], cells["corrected"], cells["other"], cells["pending"]], cells["total"],

@@ -93,7 +93,14 @@ def _is_value(text: str | None) -> bool:
 
 
 def _has_number(row) -> bool:
-    return any(_number(cell) is not None for cell in row)
+    return any(cell and _read_cell(cell)[0] is not None for cell in row)
+
+
+@lru_cache(maxsize=4096)
+def _facts(text: str) -> tuple[str, int | float | None, bool]:
+    """A printed cell's text as numbers are read (``_number_text``), its number, and
+    whether it is a value (``_is_value``): what the columns ask of every cell, at once."""
+    return _number_text(text), _number(text), _is_value(text)
 
 
 # --- columns from heading rows ----------------------------------------------------
@@ -158,8 +165,11 @@ class Columns:
     def __post_init__(self):
         self.first = min(self.at.values())
         self.named = set(self.at.values())
-        self.under_heading = {c: max((s for s in self.starts if s <= c), default=None)
-                              for c in range(max(self.starts) + 1)}
+        self.under_heading = {}  # column -> the start of the heading it stands under
+        heading, starts = None, set(self.starts)
+        for c in range(max(self.starts) + 1):
+            heading = c if c in starts else heading
+            self.under_heading[c] = heading
         self.placed: dict = {}  # name -> the grid column its cell stood in, in the last row
 
     ignored = ""  # what the last row printed beyond the headings, not used
@@ -173,19 +183,26 @@ class Columns:
         stood: dict[int, int] = {}
         self.ignored = ""
         problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _number(t) is not None]
-        named = self.named
+        named, last_start, under_heading, remarks = self.named, self.starts[-1], self.under_heading, self.remarks
         beyond = []
+        present = None  # the last column holding a cell
         for c in range(self.first, len(row)):
             text = row[c]
-            start = self.under_heading.get(c, self.starts[-1])
-            if text is None or not _number_text(text) or start in self.remarks:
+            if text is None:
+                continue
+            present = c
+            shown, number, value = _facts(text)
+            if not shown:
+                continue
+            start = under_heading.get(c, last_start)
+            if start in remarks:
                 continue
             if c > self.last and (start not in named or start in under):
                 beyond.append(text)
             elif start not in named:
-                if _number(text) is not None:
+                if number is not None:
                     problems.append(f"a number under no column of the template ({text!r})")
-            elif not _is_value(text) and _number_text(text) != UNREADABLE_CELL:
+            elif not value and shown != UNREADABLE_CELL:
                 problems.append(f"words under a heading ({text!r})")
             elif start in under:
                 problems.append(f"two cells under one heading ({under[start]!r}, {text!r})")
@@ -195,8 +212,7 @@ class Columns:
             problems.append(f"cells beyond the table's headings ({', '.join(map(repr, beyond))})")
         elif beyond:
             self.ignored = f"ignored {len(beyond)} extra cell(s) beyond the table's headings: {' '.join(beyond)!r}"
-        present = [c for c in range(self.first, len(row)) if row[c] is not None]
-        ending = self.under_heading.get(present[-1], self.starts[-1]) if present else self.first
+        ending = self.under_heading.get(present, last_start) if present is not None else self.first
         missing = [name for name, c in self.at.items() if c > ending]
         if missing and under:
             problems.append(f"no cell at all under {', '.join(missing)} (the row ends early)")
@@ -208,16 +224,26 @@ def columns_of(heading_rows: list, width: int, spellings: dict) -> Columns | Non
     """Where the codebook's columns stand under ``heading_rows``. A column whose
     heading cells are all printed empty (not merged into a neighbour), or that
     lies beyond them, has no heading: a number there is out of place."""
+    found = _layout(tuple(map(tuple, heading_rows)), width, tuple(spellings.items()))
+    if found is None:
+        return None
+    at, starts, remarks, last = found
+    return Columns(dict(at), list(starts), set(remarks), last)
+
+
+@lru_cache(maxsize=1024)
+def _layout(heading_rows: tuple, width: int, spellings: tuple) -> tuple | None:
+    """``columns_of`` as (at, starts, remarks, last): heading rows repeat from report to report."""
     printed = {column: found for column, found in printed_headings(heading_rows, width).items()
                if compact_label(found[1]) not in GROUP_HEADINGS}
     at, remarks = {}, set()
     for column, (_, text) in printed.items():
-        name = heading_name(text, spellings)
+        name = heading_name(text, dict(spellings))
         if name and name not in at:
             at[name] = column
         elif any(extra in compact_label(text) for extra in EXTRA_COLUMNS):
             remarks.add(column)
-    return Columns(at, _starts(heading_rows, width, printed), remarks, max(printed)) if at else None
+    return (at, _starts(heading_rows, width, printed), remarks, max(printed)) if at else None
 
 
 def _starts(heading_rows: list, width: int, printed: dict) -> list[int]:
@@ -245,8 +271,12 @@ MARKERS = _markers()
 
 def heading_section(row) -> str | None:
     """The section whose heading row this is (no numbers, its headings printed), or ``None``."""
-    if _has_number(row):
-        return None
+    return None if _has_number(row) else _heading_section(tuple(row))
+
+
+@lru_cache(maxsize=4096)
+def _heading_section(row: tuple) -> str | None:
+    """``heading_section`` of a row without numbers: heading rows repeat from report to report."""
     text = "".join(compact_label(c) for c in row if c).replace("其它", "其他")
     hits = {section: sum(marker in text for marker in found) for section, found in MARKERS.items()}
     best = max(hits, key=hits.get)
@@ -354,7 +384,7 @@ class _RowsTable(_Table):
         self.last_empty = match.name if not any(_number_text(c) for c in row[self.columns.first:] if c) else None
         self._take(match.name, row, line)
         self.labels[match.name] = {"printed": leaf, "matched": match.how}
-        self.cursor = [c.name for c in self.candidates].index(match.name) + 1
+        self.cursor = _first_place(type(self), match.name) + 1
 
     def _matched(self, labels: list[str]):
         """The row's own label and the row it names: its last label cell (after a
@@ -380,7 +410,7 @@ class _RowsTable(_Table):
             self.pending += leaf
 
     def _match(self, leaf: str):
-        return match_label(leaf, self.candidates[self.cursor:], self.group_number)
+        return _match_from(type(self), leaf, self.cursor, self.group_number)
 
     def _take_group(self, labels: list[str]) -> None:
         pass
@@ -396,15 +426,30 @@ class _RowsTable(_Table):
                 f"({', '.join(self.wrapped)})"] if self.wrapped else []
 
 
+@cache
+def _first_place(table: type, name: str) -> int:
+    """Where row ``name`` stands first among ``table``'s rows."""
+    return [c.name for c in table._candidates()].index(name)
+
+
+@lru_cache(maxsize=8192)
+def _match_from(table: type, label: str, cursor: int, group_number: str):
+    """``match_label`` among the rows of ``table`` from ``cursor`` on: labels repeat from report to report."""
+    return match_label(label, table._candidates()[cursor:], group_number)
+
+
 def _labels(row) -> list[str]:
     """The row's label cells: the printed cells before its first value cell (where a
     layout drops empty cells, labels can stand where the headings put values)."""
     labels = []
     for cell in row:
-        if _is_value(cell) or cell is not None and _number_text(cell) == UNREADABLE_CELL:
+        if not cell:
+            continue
+        shown, _, value = _facts(cell)
+        if value or shown == UNREADABLE_CELL:
             break
-        if cell is not None and compact_label(cell):
-            labels.append(compact_label(cell))
+        if label := compact_label(cell):
+            labels.append(label)
     return labels
 
 
@@ -430,14 +475,11 @@ class Section3Table(_RowsTable):
 
     def _take_group(self, labels: list[str]) -> None:
         for label in labels:
-            number, rest = number_of(label)
-            for group, group_number in self.groups:
-                if rest.startswith(group) and len(rest) <= len(group) + 2:
-                    self.group_number = group_number
+            if (number := _group_number(label)) is not None:
+                self.group_number = number
 
     def _is_group(self, label: str) -> bool:
-        rest = number_of(label)[1]
-        return any(rest.startswith(group) and len(rest) <= len(group) + 2 for group, _ in self.groups)
+        return _group_number(label) is not None
 
     def _take(self, name: str, row, line: int) -> None:
         names = codebook.SECTION3_COLUMNS
@@ -512,6 +554,15 @@ class Section3Table(_RowsTable):
 TEMPLATE_2021_ROWS = ("other_overdue_correction", "other_overdue_fee", "other_other")
 
 
+@lru_cache(maxsize=4096)
+def _group_number(label: str) -> str | None:
+    """The printed number of the section 三 group a label heads ((三) for 不予公开), the
+    last that fits; ``None`` when it heads none."""
+    rest = number_of(label)[1]
+    fits = [number for group, number in Section3Table.groups if rest.startswith(group) and len(rest) <= len(group) + 2]
+    return fits[-1] if fits else None
+
+
 def _row_adds_up(values: list) -> bool:
     """A section 三 row whose printed total is the sum of its printed parts."""
     return values[-1] is not None and any(v is not None for v in values[:-1]) and \
@@ -541,8 +592,9 @@ class Section2Table(_RowsTable):
         return self.columns is not None
 
     def complete(self) -> bool:
-        last = len(self.candidates) - (0 if self._template() == "2019" else 1)
-        return bool(self.found) and self.cursor >= last and self.last_empty is None
+        if not self.found or self.last_empty is not None or self.cursor < len(self.candidates) - 1:
+            return False  # asked of every row: the template is told only when it can matter
+        return self.cursor >= len(self.candidates) - (0 if self._template() == "2019" else 1)
 
     def _is_group(self, label: str) -> bool:
         return any(group in label for group in codebook.group_labels("section2", "2021"))
@@ -652,22 +704,11 @@ class Section4Table(_Table):
         self.headings = []
 
     def _columns(self, width: int) -> Columns | None:
-        printed = printed_headings(self.headings, width)
-        at = {}
-        for column, (r, text) in printed.items():
-            name = heading_name(text, self.columns_spelled)
-            group = self._group(r, column)
-            if name and group and (group, name) not in at:
-                at[(group, name)] = column
-        return Columns(at, _starts(self.headings, width, printed), last=max(printed)) if at else None
-
-    def _group(self, heading_row: int, column: int) -> str | None:
-        for row in reversed(self.headings[:heading_row]):
-            text = covering(row, column)
-            match = match_label(compact_label(text), self.groups_spelled) if text else None
-            if match and match.how == "exact":
-                return match.name
-        return None
+        found = _section4_layout(tuple(map(tuple, self.headings)), width)
+        if found is None:
+            return None
+        at, starts, last = found
+        return Columns(dict(at), list(starts), last=last)
 
     def read(self) -> TableRead:
         read = TableRead("2019/2021", {})
@@ -684,6 +725,36 @@ class Section4Table(_Table):
                 read.unread.append(group)
                 read.notes.append(f"section4: {group} not found")
         return read
+
+
+@lru_cache(maxsize=1024)
+def _section4_layout(headings: tuple, width: int) -> tuple | None:
+    """Where section 四's (group, column) cells stand under its heading rows, as (at,
+    starts, last): heading rows repeat from report to report."""
+    printed = printed_headings(headings, width)
+    at = {}
+    for column, (r, text) in printed.items():
+        name = heading_name(text, Section4Table.columns_spelled)
+        group = _group_over(headings, r, column)
+        if name and group and (group, name) not in at:
+            at[(group, name)] = column
+    return (at, _starts(headings, width, printed), max(printed)) if at else None
+
+
+def _group_over(headings: tuple, heading_row: int, column: int) -> str | None:
+    """The section 四 group printed above ``column`` in the heading rows before ``heading_row``."""
+    for row in reversed(headings[:heading_row]):
+        text = covering(row, column)
+        if text and (name := _group_named(compact_label(text))):
+            return name
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _group_named(heading: str) -> str | None:
+    """The section 四 group a heading names exactly, or ``None``."""
+    match = match_label(heading, Section4Table.groups_spelled)
+    return match.name if match and match.how == "exact" else None
 
 
 TABLES = {"section2": Section2Table, "section3": Section3Table, "section4": Section4Table}

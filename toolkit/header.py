@@ -31,9 +31,8 @@ HEAD_LINES = 40
 
 def find_agency_and_year(text: str) -> tuple[str | None, int | None, str]:
     """(agency, year, where found); ``None`` where the text does not say."""
-    lines = [compact_label(line) for line in normalize(text).split("\n")[:HEAD_LINES]]
-    for number, line in enumerate(lines, start=1):
-        match = _TITLE.match(line)
+    for number, line in enumerate(normalize(text).split("\n", HEAD_LINES)[:HEAD_LINES], start=1):
+        match = _TITLE.match(compact_label(line))
         if match and _plausible(match["year"]):
             return _clean(match["agency"]), int(match["year"]), f"title, line {number}"
     flat = compact_label(text)

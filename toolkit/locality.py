@@ -49,11 +49,11 @@ SCOPE_CUES = tuple((scope, re.compile(pattern)) for scope, pattern in (  # whole
     ("region", r"汇总(?:编制|形成|而成)"),
     ("agency", r"本(?:机关|单位|部门)(?:全年|本年|年内)?共?(?:收到|受理|新收|办理)[^。;]{0,12}申请"),
 ))
-SPACE = re.compile(r"\s+")
-PHONE = re.compile(r"(?<!\d)(0\d{2,3}[)\-—–]{1,2}\d{7,8})(?!\d)")
+# No digit before the number: the assertion follows the first character, so the search looks for that character
+PHONE = re.compile(r"(0(?<!\d0)\d{2,3}[)\-—–]{1,2}\d{7,8})(?!\d)")
 POSTCODE = re.compile(r"邮政?编码?:?(\d{6})(?!\d)")
 HOST = re.compile(r"(?:[a-z0-9-]+\.)+gov\.cn", re.IGNORECASE)
-CREDIT_CODE = re.compile(r"(?<![0-9A-Z])1[1-9](\d{6})[0-9A-HJ-NP-RTUW-Y]{10}(?![0-9A-Z])")  # public bodies
+CREDIT_CODE = re.compile(r"1(?<![0-9A-Z]1)[1-9](\d{6})[0-9A-HJ-NP-RTUW-Y]{10}(?![0-9A-Z])")  # public bodies; as PHONE
 INDEX_NUMBER = re.compile(r"索引号:?(\d{6})")
 
 
@@ -167,7 +167,7 @@ def _caveats(d: Division, township: str | None) -> list[str]:
 
 
 def _compact(text: str) -> str:
-    return SPACE.sub("", normalize(text))
+    return "".join(normalize(text).split())  # str.split's white space is \s
 
 
 def _scope(text: str) -> tuple[str | None, list[str]]:
@@ -257,7 +257,7 @@ def _clues(text: str, table: _Table) -> _Clues:
         phones=tuple((n, place) for n in numbers if (place := _phone_place(n))),
         postcodes=tuple((code, zones[code[:2]]) for code in dict.fromkeys(POSTCODE.findall(text))
                         if code[:2] in zones),
-        hosts=tuple(dict.fromkeys(host.lower() for host in HOST.findall(text))),
+        hosts=tuple(dict.fromkeys(host.lower() for host in HOST.findall(text))) if "gov.cn" in text.lower() else (),
         codes=tuple(c for c in dict.fromkeys(CREDIT_CODE.findall(text) + INDEX_NUMBER.findall(text))
                     if c in table.codes),
     )

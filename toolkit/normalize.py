@@ -23,9 +23,17 @@ import unicodedata
 from toolkit.readers.grid import BLANK_CELL
 
 QUOTES = "\"'“”‘’「」『』"
-_SEPARATORS = re.compile(r"(?:[\s|]|-{3,}|={3,})+")
+# Full-width ASCII and the ideographic space, the most of what NFKC changes in a report, each
+# replaced by its own NFKC form first (a character's NFKC form has the same NFKC): the same
+# result, without NFKC's slow path for every character of a text that holds one of them.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_HALF_WIDTH = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)}
+_QUOTE = re.compile(f"[{re.escape(QUOTES)}]")
+_SPACE_OR_QUOTE = re.compile(rf"[\s{re.escape(QUOTES)}]+")  # \s is what str.isspace calls white space
+_NEWLINE = re.compile("\n")
+_SEPARATORS = re.compile(r"(?=[\s|=-])(?:[\s|]|-{3,}|={3,})+")  # the lookahead lets the search skip other characters
 _VALUE_CHARS = set("0123456789.,+-—–/∅⍰")
-_BLANK_WU = re.compile(r"(?:^|(?<=[\s|]))无(?=[\s|]|$)", re.MULTILINE)  # a cell holding only 无
+_BLANK_WU = re.compile(r"无(?<![^\s|]无)(?![^\s|])")  # a cell holding only 无 (the search looks for 无 first)
 _DIGIT_GROUP = re.compile(r"\d{3}(?!\d)")
 _GROUPED_CELL = re.compile(r" *[1-9]\d{0,2}(?: \d{3})+(?:\.\d+)?(?![\d.]) *")  # "13 290", "1 200.50"
 _DIGITS_OR_SPACE = set("0123456789 ")
@@ -37,43 +45,48 @@ _LINE_CLOSING = " \t*|:：。."
 
 def normalize(text: str) -> str:
     """NFKC (full-width digits and brackets to half-width), Unix newlines."""
-    return unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", _FULL_WIDTH.sub(lambda match: _HALF_WIDTH[match.group()], text))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def compact_label(label: str) -> str:
     """A label as matched: normalised, without quotes or white space."""
-    text = normalize(label)
-    return "".join(ch for ch in text if not ch.isspace() and ch not in QUOTES)
+    return _SPACE_OR_QUOTE.sub("", normalize(label))
 
 
 class CompactText:
     """Normalised text with separators folded, mapping back to line numbers."""
 
     def __init__(self, text: str):
-        self.source = normalize(text)
-        self._blank_cells = {m.start() for m in _BLANK_WU.finditer(self.source)}
-        chars: list[str] = []
+        source = self.source = normalize(text)
+        shown = _BLANK_WU.sub(BLANK_CELL, source)  # one character for one: positions stay
+        end = len(source)
+        quotes = [match.start() for match in _QUOTE.finditer(shown)] + [end]
+        pieces: list[str] = []
         origin: list[int] = []
-        pos = 0
-        for match in _SEPARATORS.finditer(self.source):
-            start, stop = match.span()
-            self._keep(self.source, pos, start, chars, origin)
-            nxt = self.source[stop:stop + 1]
-            if (chars and nxt and (chars[-1] in _VALUE_CHARS or nxt in _VALUE_CHARS)
-                    and not (stop - start == 1 and self.source[start] == " " and self._groups_digits(start, stop))):
-                chars.append(" ")
+        keep, mark = pieces.append, origin.extend
+        last, pos, q = "", 0, 0  # the last character kept, where the text before this separator starts, the next quote
+        for start, stop in [*map(re.Match.span, _SEPARATORS.finditer(source)), (end, end)]:
+            while quotes[q] < start:  # the text up to the next quote kept, the quote dropped
+                if pos < quotes[q]:
+                    keep(shown[pos:quotes[q]])
+                    mark(range(pos, quotes[q]))
+                    last = shown[quotes[q] - 1]
+                pos, q = quotes[q] + 1, q + 1
+            if pos < start:
+                keep(shown[pos:start])
+                mark(range(pos, start))
+                last = shown[start - 1]
+            if (last and stop < end and (last in _VALUE_CHARS or source[stop] in _VALUE_CHARS)
+                    and not (stop - start == 1 and source[start] == " " and self._groups_digits(start, stop))):
+                keep(" ")
                 origin.append(start)
+                last = " "
             pos = stop
-        self._keep(self.source, pos, len(self.source), chars, origin)
-        self.text = "".join(chars)
+        self.text = "".join(pieces)
         self._origin = origin
-        self._newlines = [i for i, ch in enumerate(self.source) if ch == "\n"]
-
-    def _keep(self, source: str, start: int, stop: int, chars: list, origin: list) -> None:
-        for i in range(start, stop):
-            if source[i] not in QUOTES:
-                chars.append(BLANK_CELL if i in self._blank_cells else source[i])
-                origin.append(i)
+        self._newlines = [match.start() for match in _NEWLINE.finditer(source)]
 
     def _groups_digits(self, start: int, stop: int) -> bool:
         """Whether the one space at ``start:stop`` groups the digits of one number: in

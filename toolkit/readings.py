@@ -8,7 +8,7 @@ or the text reading agreeing with it, says otherwise (``choose_readings``). Both
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from toolkit.checks import Finding, section3_failures, section4_failures
 from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS
@@ -23,28 +23,33 @@ CHECKED = ("section3", "section4")  # sections the identities check: only there 
 
 @dataclass
 class Readings:
-    """Each section's table as kept, how it was chosen, and the document's other tables."""
+    """Each section's table as kept, how it was chosen, the document's other tables, and
+    the identities each kept table fails (sections 三 and 四)."""
 
     tables: dict[str, TableRead]
     how: dict[str, dict]
     others: list[dict]
+    failures: dict[str, list[Finding]] = field(default_factory=dict)
 
 
 def read_sections(document: Document, ct: CompactText, spans: dict, year: int | None = None) -> Readings:
     """Every statistics table of ``document``: as grids and as text, one kept per section."""
     grid_tables, others = read_grids(document.grids, document.text).own(year)
-    settled = {section for section, table in grid_tables.items() if _settled(section, table)}
+    grid_failures = {section: _failures(section, table) for section, table in grid_tables.items()}
+    settled = {section for section, table in grid_tables.items() if _settled(section, table, grid_failures[section])}
     text_tables = read_tables(ct, {section: span for section, span in spans.items() if section not in settled})
     tables, how = choose_readings(grid_tables, text_tables)
     for section in settled:
         how[section] = {"reader": "grid", "why_not_text": "every row and cell read, every identity holds"}
-    return Readings(tables, how, others)
+    failures = {section: grid_failures[section] if table is grid_tables.get(section) else _failures(section, table)
+                for section, table in tables.items() if section in CHECKED}
+    return Readings(tables, how, others, failures)
 
 
-def _settled(section: str, table: TableRead) -> bool:
-    """A grid reading with every row and cell read and every identity holding: the
-    text reading could not change it."""
-    return not table.unread and not table.unread_cells and not _failures(section, table) and section != "section2"
+def _settled(section: str, table: TableRead, failures: list[Finding]) -> bool:
+    """A grid reading with every row and cell read and every identity holding (``failures``
+    empty): the text reading could not change it."""
+    return not table.unread and not table.unread_cells and not failures and section != "section2"
 
 
 def choose_readings(grid: dict[str, TableRead], text: dict[str, TableRead]) -> tuple[dict, dict]:

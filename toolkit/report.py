@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit import __version__, codebook
-from toolkit.checks import IDENTITIES, Finding, section3_failures, section4_failures
-from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS
+from toolkit.checks import IDENTITIES, Finding
 from toolkit.manifest import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesAreImages, TablesMissing
 from toolkit.fees import FeeRead, read_fee
@@ -27,7 +26,7 @@ from toolkit.normalize import CompactText
 from toolkit.readers import read_document
 from toolkit.readers.pictures import tables_are_images
 from toolkit.readers.text import layout
-from toolkit.readings import read_sections, unread_cells
+from toolkit.readings import read_sections
 from toolkit.sections import find_sections
 from toolkit.source_check import source_findings
 from toolkit.tables import TableRead
@@ -107,7 +106,7 @@ def read_report(path: str | Path) -> Report:
         raise PreNationalFormat(path, f"the statistics table is in the pre-2019 format (it prints {'、'.join(old)}), "
                                       "not the national template of 国办公开办函〔2019〕60号 or 〔2021〕30号: no record is made")
     spans = find_sections(ct)
-    agency, year, agency_from = find_agency_and_year(document.text)
+    agency, year, agency_from = find_agency_and_year(ct.source)  # normalised once: the same as document.text
     found = read_sections(document, ct, spans, year)
     tables, readings, other_tables = found.tables, found.how, found.others
     if not any(_has_numbers(table.values) for table in tables.values()):
@@ -116,7 +115,7 @@ def read_report(path: str | Path) -> Report:
         found = ", ".join(sorted(spans)) or "no section headings"
         raise TablesMissing(path, f"no statistical table could be read (sections 二, 三, 四); found: {found}")
 
-    located = locate(agency, document.text, year) if agency else Locality()
+    located = locate(agency, ct.source, year) if agency else Locality()
     fee = read_fee(ct.source_slice(*spans["section6"])) if "section6" in spans else FeeRead(None)
     record = dict.fromkeys(RECORD_KEYS)
     record.update(located.record())
@@ -159,8 +158,7 @@ def read_report(path: str | Path) -> Report:
     notes += narrative_notes(provenance["narrative_counts"])
     provenance["source_check"] = source_findings({**record, "provenance": provenance}, ct.source)
     notes += [f"source check: {finding['message']}" for finding in provenance["source_check"]]
-    checks = (section3_failures(record["section3"], unread_cells(tables.get("section3"), range(len(SECTION3_COLUMNS))))
-              + section4_failures(record["section4"], unread_cells(tables.get("section4"), SECTION4_COLUMNS)))
+    checks = found.failures.get("section3", []) + found.failures.get("section4", [])  # the kept tables' identities
     unresolved = [u for table in tables.values() for u in table.unresolved]
     return Report(record, provenance, checks, notes, unresolved)
 

@@ -63,7 +63,10 @@ class _Source:
     def __init__(self, text: str):
         if not unicodedata.is_normalized("NFKC", text) or "\r" in text:
             text = normalize(text)
-        self.lines = _RULES.sub(" ", text.replace("|", " ")).split("\n")
+        text = text.replace("|", " ")
+        if "---" in text or "===" in text:  # only a text that prints a rule needs the regex's scan
+            text = _RULES.sub(" ", text)
+        self.lines = text.split("\n")
 
     def window(self, first: int, last: int) -> str:
         """Lines ``first`` to ``last`` (1-based, inclusive), joined."""
@@ -75,9 +78,12 @@ def _row_findings(section: str, values: dict, rows_at: dict, source: _Source) ->
     before the next row's label; rows sharing a window are found left to right."""
     names = list(values)
     ends = _window_ends(rows_at, len(source.lines))
+    following, after = {}, {}  # name -> the next row on its line; line -> the row last seen on it
+    for name in reversed(names):
+        following[name], after[rows_at.get(name)] = after.get(rows_at.get(name)), name
     cursors: dict[int, int] = {}
     findings = []
-    for i, name in enumerate(names):
+    for name in names:
         row = _flat(values[name])
         if all(v is None for v in row):
             continue
@@ -86,9 +92,8 @@ def _row_findings(section: str, values: dict, rows_at: dict, source: _Source) ->
             findings.append(_finding(section, name, None, row, "the row has no line: its place in the source is unknown"))
             continue
         window = source.window(line, ends[line])
-        later = [n for n in names[i + 1:] if rows_at.get(n) == line]
         found, message = _after_label(window, cursors.get(line, 0), _label(section, name),
-                                      _label(section, later[0]) if later else None, row)
+                                      _label(section, following[name]) if following[name] else None, row)
         if message == LABEL_NOT_FOUND and sum(at == line for at in rows_at.values()) == 1:
             found, message = _after_first_line_label(window, row)
         if found is None:
@@ -182,6 +187,8 @@ def _differing_groups(values: dict, printed: list[str] | None) -> list[str]:
 
 def _printed(row: list, cells: list[str], extra_cells: bool = False) -> bool:
     """Whether ``cells`` print the row's values, cell by cell or as digits run together."""
+    if len(cells) == len(row) and all(type(v) is int and v >= 0 for v in row) and cells == list(map(str, row)):
+        return True  # each value in its own cell, as Python writes it: what ``_cell_by_cell`` finds, at once
     return _cell_by_cell(row, cells, extra_cells) or _same_digits(row, cells)
 
 

@@ -45,9 +45,10 @@ def place(rows: list[list[tuple[str, int, int]]]) -> list[list[str | None]]:
                 column += 1
             rowspan = max(1, min(rowspan, MAX_SPAN, len(rows) - r))
             colspan = max(1, min(colspan, MAX_SPAN))
-            for i in range(rowspan):
-                for j in range(colspan):
-                    taken[(r + i, column + j)] = None
+            if rowspan > 1 or colspan > 1:
+                for i in range(rowspan):
+                    for j in range(colspan):
+                        taken[(r + i, column + j)] = None
             taken[(r, column)] = text
             column += colspan
     width = max((c + 1 for _, c in taken), default=0)

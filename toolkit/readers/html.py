@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,7 +63,7 @@ BLOCK_TAGS = {
     "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "ul",
 }
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 IMAGE_SOURCES = ("data-src", "data-original", "src")  # lazy-loading pages keep the picture in data-*
 # a linked picture whose path names it so is site furniture ("/images/20200907-wz-banner.png"), not content
 _FURNITURE = re.compile(r"(?<![a-z])(?:banner|logo|icon|btn|button|bg|ewm|qrcode|spacer)(?![a-z])", re.I)
@@ -102,7 +104,7 @@ def _parse(path: Path, page: str):
 
 def _parsed(path: Path, page: str):
     """(root, whether the parser stopped at its depth limit)."""
-    parser = lxml.html.HTMLParser()
+    parser = lxml.etree.HTMLParser()  # lxml.html's parser without its Python lookup of a class for every element
     try:
         root = lxml.html.document_fromstring(page, parser=parser)
     except lxml.etree.ParserError as error:
@@ -171,7 +173,9 @@ class _Lines:
             self._pending.append(fragment)
 
     def end(self, where: str = "text") -> None:
-        line = " ".join("".join(self._pending).translate(_INVISIBLE).split())
+        if not self._pending:
+            return
+        line = " ".join(_INVISIBLE.sub("", "".join(self._pending)).split())
         self._pending = []
         if line:
             self.text.append(line)
@@ -208,19 +212,20 @@ class _Lines:
 
 def _walk(element, lines: _Lines) -> None:
     """Append the visible text under ``element`` (not its tail) to ``lines``."""
-    if element.tag == "img":
+    tag = element.tag
+    if tag == "img":
         lines.picture(element)
         return
-    if element.tag == "table" and not _is_frame(element):
+    if tag == "table" and not _is_frame(element):
         if element.find("caption") is not None:
             _walk(element.find("caption"), lines)
         lines.table([[(_cell_text(cell), _span(cell, "rowspan"), _span(cell, "colspan"))
                       for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")])
-        for image in element.xpath(".//td//img | .//th//img"):
+        for image in element.xpath(".//td//img | .//th//img") if _holds(element, "img") else ():
             if not _skipped(image) and not any(map(_skipped, image.iterancestors())):
                 lines.picture(image)
         return
-    block = element.tag in BLOCK_TAGS
+    block = tag in BLOCK_TAGS
     if block:
         lines.end()
     lines.add(element.text)
@@ -234,10 +239,15 @@ def _walk(element, lines: _Lines) -> None:
 
 def _is_frame(table) -> bool:
     """A table that holds tables, or whose only cell holds several lines, lays out the page."""
-    if table.xpath(".//table"):
+    if _holds(table, "table"):
         return True
-    cells = table.xpath(".//td | .//th")
+    cells = list(islice(table.iterdescendants("td", "th"), 2))
     return len(cells) == 1 and len(_cell_lines(cells[0])) > 1
+
+
+def _holds(element, tag: str) -> bool:
+    """Whether an element holds an element ``tag`` (at any depth)."""
+    return next(element.iterdescendants(tag), None) is not None
 
 
 def _declared_side(image) -> float:
@@ -249,10 +259,31 @@ def _declared_side(image) -> float:
 
 
 def _cell_text(cell) -> str:
-    """A cell's text on one line (a cell is never navigation, whatever its class)."""
-    if len(cell) == 0:  # text alone, as most cells hold: the same line, without the walk
-        return " ".join((cell.text or "").translate(_INVISIBLE).split())
-    return " ".join(_cell_lines(cell))
+    """A data table cell's text on one line (a cell is never navigation, whatever its class):
+    its lines as ``_walk`` reads them, joined; that is, its text with a space at the edges
+    of each block, where the walk ends a line, white space folded."""
+    fragments = [cell.text or ""]
+    _cell_fragments(cell, fragments)
+    return " ".join(_INVISIBLE.sub("", "".join(fragments)).split())
+
+
+def _cell_fragments(element, fragments: list[str]) -> None:
+    """The text under ``element`` inside a data table's cell (which holds no table), as
+    ``_walk`` reads it, with a space at the edges of each block: skipped elements and
+    pictures give no text, only their tails."""
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag != "img" and not _skipped(child):
+            block = tag in BLOCK_TAGS
+            if block:
+                fragments.append(" ")
+            if text := child.text:
+                fragments.append(text)
+            _cell_fragments(child, fragments)
+            if block:
+                fragments.append(" ")
+        if tail := child.tail:
+            fragments.append(tail)
 
 
 def _cell_lines(cell) -> list[str]:
@@ -271,11 +302,27 @@ def _span(cell, attribute: str) -> int:
 
 def _skipped(element) -> bool:
     """Scripts, styles, controls, hidden elements and site navigation."""
-    if element.tag in SKIPPED_TAGS or element.get("hidden") is not None:
+    if element.tag in SKIPPED_TAGS:
         return True
-    if element.get("aria-hidden") == "true" or element.get("role") in CLUTTER_ROLES:
+    names = element.keys()  # the attributes it has: most have none of those below, or one
+    if "hidden" in names or "aria-hidden" in names and element.get("aria-hidden") == "true":
         return True
-    if _HIDDEN_STYLE.search(element.get("style") or ""):
+    if "role" in names and element.get("role") in CLUTTER_ROLES:
         return True
-    words = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
-    return not CLUTTER_WORDS.isdisjoint(words)
+    if "style" in names and _hides(element.get("style") or ""):
+        return True
+    if "class" in names or "id" in names:
+        return _navigation(element.get("class") or "", element.get("id") or "")
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _navigation(class_: str, id_: str) -> bool:
+    """Whether a class and id name site navigation (menu, footer …): pages repeat a few classes."""
+    return not CLUTTER_WORDS.isdisjoint(f"{class_} {id_}".lower().split())
+
+
+@lru_cache(maxsize=1024)
+def _hides(style: str) -> bool:
+    """Whether a ``style`` attribute hides its element: pages repeat a few long styles on every element."""
+    return _HIDDEN_STYLE.search(style) is not None

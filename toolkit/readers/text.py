@@ -15,6 +15,7 @@ from toolkit.readers import Document, GridTable
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _FALLBACKS = ("utf-8", "gb18030")
 _MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # below 32, but for \t \n \f \r
 
 
 def read(path: Path, data: bytes) -> Document:
@@ -26,6 +27,7 @@ _PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE_ROW = re.compile(r"^[\s|:\-]+$")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # as toolkit.normalize counts lines
+_SPACE_BUT_TAB = re.compile(r"[^\S\t]")
 
 
 def text_tables(text: str) -> tuple[GridTable, ...]:
@@ -60,13 +62,18 @@ def text_tables(text: str) -> tuple[GridTable, ...]:
 
 def _cells(line: str) -> tuple[list[str] | None, str | None]:
     """A line's cells and its kind: a pipe row, the pipe table's rule, a tab row, or prose."""
+    if "|" not in line and "\t" not in line:
+        return None, None
     match = _PIPE_ROW.match(line)
     if match:
         if _RULE_ROW.match(line):
             return None, "rule"
         return [" ".join(_BREAK.sub(" ", cell).split()) for cell in match.group(1).split("|")], "pipe"
     if "\t" in line and line.strip():
-        return [" ".join(cell.split()) for cell in line.rstrip().split("\t")], "tab"
+        line = line.rstrip()
+        if not _SPACE_BUT_TAB.search(line):  # no cell to fold
+            return line.split("\t"), "tab"
+        return [" ".join(cell.split()) for cell in line.split("\t")], "tab"
     return None, None
 
 
@@ -87,7 +94,7 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _looks_binary(text: str) -> bool:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     return "\x00" in text or controls > _MAX_CONTROL_SHARE * len(text)
 
 
