@@ -16,8 +16,8 @@ help: ## list the targets
 
 demo: extract review notebooks ## set up, extract the bundled reports, build data/processed, write the review pages and run the notebooks into reports/
 
-test: extract ## set up, extract, then run every test (unit, end-to-end, notebooks)
-	$(BIN)/python -m pytest
+test: extract ## set up, extract, then run every test (unit, end-to-end, notebooks), on every core
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 extract: $(INSTALLED) ## extract data/raw (+ the committed corpus statistics) into data/processed, the bundled sample into data/processed/sample
 	$(BIN)/python -m toolkit extract $(SAMPLE) --records data/processed/corpus --out data/processed/sample --replace --quiet

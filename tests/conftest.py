@@ -1,9 +1,11 @@
-"""Shared test fixtures: where ../shared is, and a skip when it is absent."""
+"""Shared test fixtures: where ../shared is, and a skip when it is absent; OCR answers
+kept between runs (``pytest_configure``)."""
 from __future__ import annotations
 
 import http.server
 import io
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -11,6 +13,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config):
+    """Keep the OCR engine's answers in pytest's cache folder (``.pytest_cache/d/ocr``, see
+    ``toolkit/readers/ocr_cache.py``): a scan read again with the same engine and code is not
+    recognised again. A fresh clone reads every scan; ``OGI_OCR_CACHE=`` (empty) keeps none."""
+    if "OGI_OCR_CACHE" not in os.environ and getattr(config, "cache", None) is not None:
+        os.environ["OGI_OCR_CACHE"] = str(config.cache.mkdir("ocr"))
 
 
 @pytest.fixture(scope="session")

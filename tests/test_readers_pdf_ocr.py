@@ -1,15 +1,19 @@
 """PDF and OCR readers: the seed truth rendered to PDF (two font embeddings) and
 scanned (tests/fixtures, see its README), the real PDF of ../shared/corpus, and
-broken input. Each scan is read by OCR once per session."""
+broken input. Each scan is read by OCR once per session; the OCR engine's answers
+are kept between sessions (``toolkit/readers/ocr_cache.py``, tested here too)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from toolkit import build_corpus, read_report
+from toolkit import build_corpus, read_report, synthetic, variants
 from toolkit.cells import fit
 from toolkit.errors import DamagedFile, EncryptedFile
+from toolkit.readers import Document, ocr, ocr_cache
 from toolkit.readers import pdf as pdf_reader
 from toolkit.readers.grid import UNREADABLE_CELL
 from toolkit.readers.pages import Grid, Line, to_document
@@ -96,8 +100,65 @@ def test_a_section_is_taken_from_the_engine_whose_reading_holds(seeds_truth, mon
     assert sections["section4"]["engine"] == "camelot-lattice"
     assert sections["section4"]["scores"]["pdfplumber"]["blank"] == 15
     assert sections["section3"]["engine"] == "pdfplumber"
+    assert "no second opinion needed" in sections["section3"]["why"]
     assert report.provenance["tables"]["section4"]["read_at"]["reconsideration"].endswith("(camelot-lattice)")
+    # camelot read section 四's page only, and lattice's perfect reading left stream nothing to win
+    assert report.provenance["reader"]["second_opinion_pages"] == {"camelot-lattice": [2]}
     assert _compare(report.to_dict(), seeds_truth["reports"][_seed(path)])[1] == []
+
+
+def test_a_report_inconsistent_as_printed_gets_no_second_opinion(tmp_path, monkeypatch):
+    """Section 三's total misprinted: pdfplumber read every cell of the grid, so camelot,
+    reading the same text layer, is not asked; the record says why."""
+    report = synthetic.synthesize("misprint", "pdf", synthetic.Noise(broken=(3,)))
+    path = tmp_path / report.name
+    path.write_bytes(report.data)
+    monkeypatch.setattr(pdf_reader, "_camelot_grids", lambda *args: pytest.fail("camelot was asked"))
+    read = read_report(path)
+    reader, record = read.provenance["reader"], read.to_dict()
+    assert reader["sections"]["section3"]["engine"] == "pdfplumber"
+    assert "pdfplumber read every cell; the identities fail as printed" in reader["sections"]["section3"]["why"]
+    assert reader["sections"]["section3"]["scores"] == {"pdfplumber": {"failed": 2, "unread": 0, "notes": 0, "blank": 0}}
+    assert "no second opinion needed" in reader["sections"]["section4"]["why"]
+    assert "second_opinion_pages" not in reader
+    assert {(f["identity"], f["section"], f["row"], f["column"]) for f in record["checks"]["failed"]} == set(report.failed)
+    assert [c for c in variants.compare(record, report.expected) if c[3] != "right"] == []
+
+
+def test_camelot_reads_only_the_pages_of_the_section_that_needs_it(shared, monkeypatch):
+    """pdfplumber made to lose section 四's last row of the 6-page real PDF: camelot reads
+    page 5, where section 四 is printed, and gives back the published values."""
+    path = shared / "corpus" / "huaian_2024_szf.pdf"
+    published = read_report(path).to_dict()
+    plumber, camelot, asked = pdf_reader._plumber_grids, pdf_reader._camelot_grids, []
+
+    def losing_section4(pages):
+        found = plumber(pages)
+        _, rows, _ = [table for n in sorted(found) for table in found[n]][-1]
+        rows[-1] = ["" for _ in rows[-1]]
+        return found
+
+    def counted(path, pages, flavor):
+        asked.append((flavor, [page.page_number for page in pages]))
+        return camelot(path, pages, flavor)
+
+    monkeypatch.setattr(pdf_reader, "_plumber_grids", losing_section4)
+    monkeypatch.setattr(pdf_reader, "_camelot_grids", counted)
+    report = read_report(path)
+    assert asked == [("lattice", [5])]
+    assert report.provenance["reader"]["sections"]["section4"]["engine"] == "camelot-lattice"
+    assert {s: report.to_dict()[s] for s in ("section2", "section3", "section4")} == {
+        s: published[s] for s in ("section2", "section3", "section4")}
+
+
+def test_a_sections_pages_are_those_of_its_lines_and_of_every_table_they_were_read_from():
+    document = Document(text="\n".join("abcdef"), format="pdf", extractor="x",
+                        locations=("page 1", "page 2", "page 2, table 2, row 4", "page 3, table 2, row 9",
+                                   "page 6", "page 7, table 3, row 1"),
+                        details={"tables": [{"table": 1, "pages": [1]}, {"table": 2, "pages": [1, 2, 3, 4]},
+                                            {"table": 3, "pages": [7, 8]}]})
+    assert pdf_reader._pages_of(document, (2, 5)) == {1, 2, 3, 4}
+    assert pdf_reader._pages_of(document, (5, 7)) == {6, 7, 8}
 
 
 # --- scans --------------------------------------------------------------------
@@ -140,6 +201,44 @@ def test_a_pdf_without_text_layer_is_read_by_ocr(scans):
     assert report.provenance["format"] == "pdf"
     assert report.provenance["reader"]["ocr_pages"] == [1, 2]
     assert report.checks == []
+
+
+@pytest.fixture
+def piece() -> np.ndarray:
+    """The top of a scan: a few lines of title and prose, quick to read."""
+    return np.asarray(Image.open(FIXTURES / "scans" / "000_323c267c87cacc94.png").convert("L"))[:260]
+
+
+def test_ocr_answers_are_kept_and_served_for_the_same_pixels_and_engine_only(tmp_path, monkeypatch, piece):
+    monkeypatch.setenv(ocr_cache.VARIABLE, str(tmp_path))
+    recognise, calls = type(ocr._engine()).__call__, []
+    monkeypatch.setattr(type(ocr._engine()), "__call__", lambda self, image: calls.append(1) or recognise(self, image))
+    first = ocr.read_pages([(1, piece)])
+    kept = list(tmp_path.glob("ocr-*/text-*.npz"))
+    assert calls == [1] and len(kept) == 1 and first[0]
+    assert ocr.read_pages([(1, piece.copy())]) == first and calls == [1]  # the same pixels: served
+    kept[0].write_bytes(b"cut short")
+    assert ocr.read_pages([(1, piece)]) == first and calls == [1, 1]  # a damaged answer: read again
+    changed = piece.copy()
+    changed[5, 5] = 255 - changed[5, 5]
+    ocr.read_pages([(1, changed)])
+    assert calls == [1, 1, 1]  # one pixel changed: read again
+    monkeypatch.setattr(ocr_cache, "fingerprint", lambda engine: "another engine or other code")
+    assert ocr.read_pages([(1, piece)]) == first and calls == [1, 1, 1, 1]  # read again, and the same
+    assert [p.parent for p in tmp_path.glob("ocr-*/*.npz")] == [tmp_path / "ocr-another engine o"]  # old ones gone
+
+
+def test_ocr_answers_are_not_kept_without_the_variable_nor_from_stand_ins(tmp_path, monkeypatch, piece):
+    monkeypatch.delenv(ocr_cache.VARIABLE, raising=False)
+    plain = ocr.read_pages([(1, piece)])
+    monkeypatch.setenv(ocr_cache.VARIABLE, str(tmp_path))
+    engine, find_text = ocr._engine(), ocr._find_text
+    with monkeypatch.context() as patched:
+        patched.setattr(ocr, "_engine", lambda: engine)  # not the module's own function: nothing kept
+        assert ocr.read_pages([(1, piece)]) == plain
+    monkeypatch.setattr(ocr, "_find_text", lambda pieces: find_text(pieces))  # nor from another asking code
+    assert ocr.read_pages([(1, piece)]) == plain
+    assert not list(tmp_path.glob("*/text-*"))
 
 
 # --- the real PDF -------------------------------------------------------------

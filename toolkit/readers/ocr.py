@@ -16,10 +16,16 @@ lowest probability of any of its characters within that alphabet. A value cell
 read below ``MIN_CONFIDENCE``, or not as a clean number or blank marker, is
 emitted as ``UNREADABLE_CELL``: the mapping step leaves it null with a note, and
 ``details["low_confidence_cells"]`` says where, what was read and how surely.
+
+The engine's answers (text boxes of a piece of page, the value cells re-read) are
+kept on disk when the environment variable ``OGI_OCR_CACHE`` names a folder (the
+tests set it), and served again only for the same pixels, engine and code
+(``ocr_cache``); everything else here runs on every reading.
 """
 from __future__ import annotations
 
 import io
+import json
 import re
 import unicodedata
 import warnings
@@ -33,7 +39,7 @@ import numpy as np
 from PIL import Image
 
 from toolkit.errors import DamagedFile, ImageTooLarge
-from toolkit.readers import Document
+from toolkit.readers import Document, ocr_cache
 from toolkit.readers.grid import UNREADABLE_CELL
 from toolkit.readers.pages import Grid, Line, to_document
 from toolkit.readers.pictures import UNDECODABLE
@@ -208,12 +214,31 @@ def _ocr(gray: np.ndarray, ink: np.ndarray) -> list[tuple]:
     """OCR boxes as (x0, y0, x1, y1, text, score), read a page-high piece at a time."""
     boxes = []
     for start, stop in _pieces(ink):
-        result = _engine()(np.dstack([gray[start:stop]] * 3))
-        if result.boxes is not None:
-            boxes += [(x0, y0 + start, x1, y1 + start, unicodedata.normalize("NFKC", text), float(score))
-                      for (x0, y0), (x1, y1), text, score in
-                      zip(result.boxes.min(axis=1), result.boxes.max(axis=1), result.txts, result.scores)]
+        found = _remembered("text", [gray[start:stop]], {}, _find_text)  # DETECTION_SIDE: in the engine's configuration
+        texts = json.loads(found["texts"].tobytes())
+        boxes += [(x0, y0 + start, x1, y1 + start, unicodedata.normalize("NFKC", text), score)
+                  for (x0, y0), (x1, y1), text, score in
+                  zip(found["corners"].min(axis=1), found["corners"].max(axis=1), texts, found["scores"].tolist())]
     return boxes
+
+
+def _find_text(pieces: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """RapidOCR on one piece of a page: each text box's four corners, its text (JSON, as
+    bytes) and its score."""
+    result = _engine()(np.dstack([pieces[0]] * 3))
+    found = result.boxes is not None
+    return {"corners": result.boxes if found else np.zeros((0, 4, 2), np.float32),
+            "texts": np.frombuffer(json.dumps(list(result.txts) if found else []).encode(), np.uint8),
+            "scores": np.array([float(score) for score in result.scores] if found else [], np.float64)}
+
+
+def _remembered(kind: str, arrays: list[np.ndarray], parameters: dict, compute) -> dict[str, np.ndarray]:
+    """``compute(arrays)``, the engine's answer: kept on disk when ``OGI_OCR_CACHE`` names a
+    folder (``ocr_cache``), unless ``_engine`` or ``compute`` is not this module's own (a
+    test's stand-in), whose answers are neither kept nor served."""
+    if _engine is not _ENGINE or compute is not _OWN.get(kind):
+        return compute(arrays)
+    return ocr_cache.remembered(kind, arrays, parameters, compute, _engine())
 
 
 def _pieces(ink: np.ndarray) -> list[tuple[int, int]]:
@@ -298,6 +323,14 @@ def _ink_crop(gray, ink, x0, y0, x1, y1, margin: int = 3) -> np.ndarray | None:
 
 def _read_values(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """Each crop read as one line within ``VALUE_CHARS``: (text, lowest character probability)."""
+    if not crops:
+        return []
+    found = _remembered("values", crops, {"chars": VALUE_CHARS, "batch": BATCH}, _recognise_values)
+    return list(zip(json.loads(found["texts"].tobytes()), found["scores"].tolist()))
+
+
+def _recognise_values(crops: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """``_read_values``' answer: the texts (JSON, as bytes) and the scores."""
     recogniser = _engine()._load_rec_model()
     characters = recogniser.postprocess_op.character  # index 0 is the CTC blank
     allowed = np.array([0] + [i for i, ch in enumerate(characters) if ch in VALUE_CHARS])
@@ -313,7 +346,8 @@ def _read_values(crops: list[np.ndarray]) -> list[tuple[str, float]]:
             best, sure = line.argmax(axis=1), line.max(axis=1)
             keep = [t for t in range(len(best)) if best[t] != 0 and (t == 0 or best[t] != best[t - 1])]
             found[i] = ("".join(characters[allowed[best[t]]] for t in keep), float(min(sure[keep], default=0.0)))
-    return [found[i] for i in range(len(crops))]
+    return {"texts": np.frombuffer(json.dumps([found[i][0] for i in range(len(crops))]).encode(), np.uint8),
+            "scores": np.array([found[i][1] for i in range(len(crops))], np.float64)}
 
 
 def _edges(positions: list, tolerance: float) -> list[float]:
@@ -354,6 +388,10 @@ def _engine():
         "Global.use_preprocess_img": False, "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE,
         "Rec.rec_img_shape": [3, 48, 64], "EngineConfig.onnxruntime.intra_op_num_threads": 1,
     })
+
+
+_ENGINE = _engine  # the engine the kept answers come from, and the code that asks it (``_remembered``)
+_OWN = {"text": _find_text, "values": _recognise_values}
 
 
 def engine_name() -> str:

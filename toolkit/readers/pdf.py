@@ -7,12 +7,19 @@ together). Pages without a text layer are read by OCR (``ocr``).
 Engines are judged by the report's own identities, never by their own scores
 (camelot's lattice mode shifts CJK text a row down in PDFs whose font has Descent
 0, as LibreOffice writes them, while reporting 98% accuracy). When a table section
-read by pdfplumber breaks an identity, leaves a value unread, needs a note or has blanks,
-camelot (lattice and stream) reads the tables again and, section by section, the
-reading with the fewest failed identities and unread values together (a reading
-that reads nothing fails no identity), then the fewest notes, then the fewest
-blank cells (a reading that lost numbers looks blank), is kept; ties go to
-pdfplumber. ``details["sections"]`` says which engine read each section and why.
+read by pdfplumber leaves a value unread, needs a note, has blanks, or breaks an
+identity while its reading is not complete, camelot (lattice and stream) reads the
+tables of the pages that section spans again (the other pages keep pdfplumber's
+tables) and, for that section, the reading with the fewest failed identities and
+unread values together (a reading that reads nothing fails no identity), then the
+fewest notes, then the fewest blank cells (a reading that lost numbers looks blank),
+is kept; ties go to pdfplumber, then lattice (so stream is not asked once lattice reads
+every such section perfectly). A section whose grid pdfplumber read complete (every
+cell a number, none unread, no note, the text reading agreeing) but whose printed
+numbers break an identity gets no second opinion: the report is inconsistent as
+printed, and another engine, reading the same text layer, cannot make it consistent
+without misreading it. ``details["sections"]`` says which engine read each section and
+why, ``details["second_opinion_pages"]`` which pages each camelot flavour read.
 
 A PDF of more than ``MAX_PAGES`` pages (a volume that holds a report) is read only
 around its statistics tables: the pages whose text layer (pdfium, cheap) names them
@@ -24,7 +31,9 @@ resolution is not given to it.
 """
 from __future__ import annotations
 
+import copy
 import io
+import re
 import unicodedata
 import warnings
 from collections import Counter
@@ -53,6 +62,7 @@ TITLE_PAGES = 10  # pages before the first such page searched for the report's t
 STATISTICS_HEADINGS = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议", "申请人情况",
                        "本年新收政府信息公开申请数量", "予以公开", "行政复议", "行政诉讼")
 CAMELOT_DPI = 300  # camelot lattice renders pages at this resolution
+_PAGE = re.compile(r"page (\d+)(?:, table (\d+))?")  # a line's location: "page 3", "page 3, table 2, row 5"
 IDENTITIES = {  # section -> the identities its values must satisfy
     "section2": lambda values: [],
     "section3": section3_failures,
@@ -71,20 +81,27 @@ def read(path: Path, data: bytes) -> Document:
                 document = to_document(ocr_blocks, format="pdf", extractor=ocr.engine_name(),
                                        details={"pages": len(pdf.pages), **ocr_details})
                 return _read_only(document, total, numbers)
-            documents = {"pdfplumber": lift(pdf, path, "pdfplumber", ocr_blocks, ocr_details)}
+            pages = [page for page in pdf.pages if page.chars]
+            plumber = _plumber_grids(pages)
+            documents = {"pdfplumber": _document(pages, plumber, "pdfplumber", ocr_blocks, ocr_details, len(pdf.pages))}
         except PdfminerException as error:
             raise DamagedFile(path, f"the PDF cannot be parsed ({error})") from error
         judged = {"pdfplumber": _judge(documents["pdfplumber"])}
-        failures = {}
-        if not _perfect(judged["pdfplumber"]):
-            for engine in ENGINES[1:]:
-                try:
-                    documents[engine] = lift(pdf, path, engine, ocr_blocks, ocr_details)
-                except Exception as error:  # a failed second opinion must not lose the first reading
-                    failures[engine] = f"{type(error).__name__}: {error}"
-                    continue
-                judged[engine] = _judge(documents[engine])
-    document = _compose(documents, judged)
+        asked = {section: _pages_of(documents["pdfplumber"], j["lines"])
+                 for section, j in judged["pdfplumber"].items() if _second_opinion_needed(j)}
+        failures, read_again = {}, {}
+        for engine in ENGINES[1:] if set().union(*asked.values()) & {page.page_number for page in pages} else ():
+            if any(set(judged[e]) == set(asked) and all(j["score"] == (0, 0, 0, 0) for j in judged[e].values())
+                   for e in read_again):
+                break  # an earlier engine read every asked section perfectly: a later one could only tie, and lose
+            try:
+                documents[engine], judged[engine], read_again[engine] = _second_opinion(
+                    path, pages, plumber, engine, asked, ocr_blocks, ocr_details, len(pdf.pages))
+            except Exception as error:  # a failed second opinion must not lose the first reading
+                failures[engine] = f"{type(error).__name__}: {error}"
+    document = _compose(documents, judged, asked, failed=bool(failures))
+    if read_again:
+        document.details["second_opinion_pages"] = read_again
     if failures:
         document.details["second_opinion_failed"] = failures
     if cells := _value_cells(document):
@@ -179,9 +196,17 @@ def _pdfium(path: Path, data: bytes) -> pdfium.PdfDocument:
 
 
 def lift(pdf: pdfplumber.PDF, path: Path, engine: str, ocr_blocks=(), ocr_details=None) -> Document:
-    """The document as one engine reads its tables; prose always by pdfplumber."""
+    """The document as one engine reads its tables (of every page); prose always by pdfplumber."""
     pages = [page for page in pdf.pages if page.chars]
     grids = _plumber_grids(pages) if engine == "pdfplumber" else _camelot_grids(path, pages, engine.split("-")[1])
+    return _document(pages, grids, engine, ocr_blocks, ocr_details, len(pdf.pages))
+
+
+def _document(pages, grids: dict[int, list], engine: str, ocr_blocks, ocr_details, count: int) -> Document:
+    """The document of ``pages`` (those with a text layer, of ``count``) with the tables
+    ``grids`` (page number -> tables, as ``_plumber_grids`` gives them, copied: the layout
+    step mends rows in place) and each page's prose around them, and the OCR blocks."""
+    grids = copy.deepcopy(grids)
     blocks = list(ocr_blocks)
     for page in pages:
         found = grids.get(page.page_number, [])
@@ -191,7 +216,27 @@ def lift(pdf: pdfplumber.PDF, path: Path, engine: str, ocr_blocks=(), ocr_detail
     version = {"pdfplumber": pdfplumber.__version__}.get(engine) or _camelot_version()
     sizes = [[page.page_number, round(float(page.width), 1), round(float(page.height), 1)] for page in pages]
     return to_document(blocks, format="pdf", extractor=f"{engine} {version}",
-                       details={"pages": len(pdf.pages), **(ocr_details or {"ocr": False}), "page_sizes": sizes})
+                       details={"pages": count, **(ocr_details or {"ocr": False}), "page_sizes": sizes})
+
+
+def _second_opinion(path: Path, pages, plumber: dict, engine: str, asked: dict[str, set[int]],
+                    ocr_blocks, ocr_details, count: int) -> tuple[Document, dict, list[int]]:
+    """Camelot's reading of the ``asked`` sections (section -> the pages its lines and tables
+    span in pdfplumber's reading): its document (camelot's tables on the pages it read,
+    pdfplumber's on the others), its judgement of those sections, and the pages it read.
+    Where camelot's reading of a section reaches other pages (a table it sees go on, a
+    heading it takes into a table), those pages are read too, until none is left."""
+    wanted, read, grids = set().union(*asked.values()), set(), {}
+    with_text = {page.page_number for page in pages}
+    while wanted - read:
+        grids.update(_camelot_grids(path, [page for page in pages if page.page_number in wanted - read],
+                                    engine.split("-")[1]))
+        read |= wanted
+        document = _document(pages, {**{n: found for n, found in plumber.items() if n not in read}, **grids},
+                             engine, ocr_blocks, ocr_details, count)
+        judged = {section: j for section, j in _judge(document).items() if section in asked}
+        wanted |= {n for j in judged.values() for n in _pages_of(document, j["lines"])} & with_text
+    return document, judged, sorted(read & with_text)
 
 
 def _plumber_grids(pages) -> dict[int, list]:
@@ -256,18 +301,23 @@ def _size(chars: list) -> float:
 
 
 def _judge(document: Document) -> dict[str, dict]:
-    """Per table section: failed identities, unread values and notes, and the
-    lines it spans, as the shared reading step (grids and text) reads this document."""
+    """Per table section: failed identities, unread values, notes and blanks, the lines
+    it spans, and whether its reading is complete (from the grid, the text reading
+    agreeing), as the shared reading step (grids and text) reads this document."""
     ct = CompactText(document.text)
     spans = find_sections(ct)
     starts = sorted(ct.line(span[0] - 1) for span in spans.values())
     judged = {}
-    for section, table in read_sections(document, ct, spans).tables.items():
+    readings = read_sections(document, ct, spans)
+    for section, table in readings.tables.items():
         first = ct.line(spans[section][0] - 1)
         stop = next((s for s in starts if s > first), len(document.text.splitlines()) + 1)
+        how = readings.how.get(section, {})
         judged[section] = {"score": (len(IDENTITIES[section](table.values)), _unread(table), len(table.notes),
                                      _blank(table.values) - _unread(table)),
-                           "lines": (first, stop)}
+                           "lines": (first, stop),
+                           "complete": how.get("reader") == "grid" and ("why_not_text" in how
+                                                                        or how.get("text_reading_agrees", False))}
     return judged
 
 
@@ -286,12 +336,33 @@ def _unread(table) -> int:
     return whole + sum(len(cells) for cells in table.unread_cells.values())
 
 
-def _perfect(judged: dict) -> bool:
-    return set(judged) == set(IDENTITIES) and all(j["score"] == (0, 0, 0, 0) for j in judged.values())
+def _as_printed(judged: dict) -> bool:
+    """A section read complete from its grid (every cell a number, none unread, no note,
+    the text reading agreeing) that breaks an identity: the report's own arithmetic."""
+    failed, *rest = judged["score"]
+    return failed > 0 and rest == [0, 0, 0] and judged["complete"]
 
 
-def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Document:
-    """pdfplumber's document with each table section taken from the engine that read it best."""
+def _second_opinion_needed(judged: dict) -> bool:
+    """Whether camelot may read a section better: pdfplumber's reading falls short, and not
+    only by the report's own arithmetic (which any engine reads as printed)."""
+    return judged["score"] != (0, 0, 0, 0) and not _as_printed(judged)
+
+
+def _pages_of(document: Document, lines: tuple[int, int]) -> set[int]:
+    """The pages on which lines ``start`` to ``stop`` (1-based, ``stop`` excluded) were
+    read, and every page of a table one of them was read from."""
+    start, stop = lines
+    found = [_PAGE.match(at) for at in document.locations[start - 1:stop - 1]]
+    tables = {int(m.group(2)) for m in found if m and m.group(2)}
+    return ({int(m.group(1)) for m in found if m}
+            | {n for table in document.details.get("tables", []) if table["table"] in tables for n in table["pages"]})
+
+
+def _compose(documents: dict[str, Document], judged: dict[str, dict], asked: dict[str, set[int]],
+             failed: bool = False) -> Document:
+    """pdfplumber's document with each table section that camelot was asked to read again
+    (``asked``; ``failed``: camelot failed on some) taken from the engine that read it best."""
     base = documents["pdfplumber"]
     lines, where = base.text.split("\n"), list(base.locations)
     sections, boxes = {}, dict(base.details.get("cell_boxes", {}))
@@ -300,7 +371,7 @@ def _compose(documents: dict[str, Document], judged: dict[str, dict]) -> Documen
         best = min(scores, key=lambda engine: (sum(scores[engine][:2]), *scores[engine][2:], ENGINES.index(engine)))
         sections[section] = {"engine": best, "scores": {e: dict(zip(("failed", "unread", "notes", "blank"), s))
                                                          for e, s in scores.items()},
-                             "why": _why(best, judged)}
+                             "why": _why(best, section, judged, section in asked, failed)}
         if best != "pdfplumber":
             (start, stop), (new_start, new_stop) = judged["pdfplumber"][section]["lines"], judged[best][section]["lines"]
             other = documents[best]
@@ -331,11 +402,19 @@ def _value_cells(document: Document) -> dict:
             for section, rows in found.items()}
 
 
-def _why(best: str, judged: dict) -> str:
-    if len(judged) == 1 and _perfect(judged["pdfplumber"]):
+def _why(best: str, section: str, judged: dict, asked: bool, failed: bool) -> str:
+    """Why ``section`` was read by ``best``: ``judged`` holds each engine's judgement,
+    ``asked`` whether camelot was asked to read it again, ``failed`` whether camelot failed."""
+    if not asked and judged["pdfplumber"][section]["score"] == (0, 0, 0, 0):
         return "pdfplumber: identities hold, every value was read and none is blank; no second opinion needed"
+    if not asked:
+        return ("pdfplumber read every cell; the identities fail as printed (the report's own arithmetic, "
+                "which another engine reading the same text cannot change): no second opinion sought")
     if len(judged) == 1:
-        return "pdfplumber: the only reading (camelot failed: see second_opinion_failed)"
+        return ("pdfplumber: the only reading (camelot failed: see second_opinion_failed)" if failed else
+                "pdfplumber: the only reading (no page of this section has a text layer for camelot)")
+    if not any(section in j for engine, j in judged.items() if engine != "pdfplumber"):
+        return "pdfplumber: the only reading (camelot's reading of its pages has no such section)"
     return (f"{best}: fewest failed identities and unread values together, then fewest notes, then fewest blanks "
             f"(ties go to {' > '.join(ENGINES)})")
 
