@@ -119,8 +119,9 @@ def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_ch
         panels.append(layer["panel"])
         applied.append(layer["corrections_applied"])
         years.append(tables["reports"][["report", "agency", "year"]])
-        carried.append(tables["section3"][tables["section3"]["row"].isin(["carried_over", "carried_forward"])])
-        documents.append(tables["section2"][tables["section2"]["item"].isin(IN_FORCE_ITEMS)])
+        three, two = tables["section3"], tables["section2"]  # of these, continuity needs a few rows and columns
+        carried.append(three.loc[three["row"].isin(["carried_over", "carried_forward"]), ["report", "row", "column", "value"]])
+        documents.append(two.loc[two["item"].isin(IN_FORCE_ITEMS), ["report", "template", "item", "column", "value", "status"]])
         workbook.append(workbook_rows(tables, AS_PRINTED_REPORTS - shown))
         shown += len(reports)
     panel = _concat(panels)
