@@ -20,7 +20,7 @@ import pandas as pd
 from toolkit.config import DATA_ENV, IN_REPOSITORY, PROCESSED
 
 DATABASE = "ogi.duckdb"
-DATABASE_MEMORY = "500MB"  # DuckDB's own default is 80% of the machine's memory
+DATABASE_MEMORY = "500MB"  # DuckDB's own default is 80% of the machine's memory; beyond it, it spills to disk
 HOW_TO_POINT = (
     f'point at a processed folder (the --out of `python -m toolkit extract`, e.g. data/processed of the '
     f'repository): toolkit.load("panel", folder="path/to/data/processed"), or set the environment variable '
@@ -75,7 +75,7 @@ def build_database(processed: str | Path = PROCESSED) -> Path:
     target = processed / DATABASE
     tmp = target.with_name(f".{DATABASE}.tmp")
     tmp.unlink(missing_ok=True)
-    with duckdb.connect(str(tmp), config={"memory_limit": DATABASE_MEMORY}) as con:  # more spills to disk
+    with duckdb.connect(str(tmp), config={"memory_limit": DATABASE_MEMORY, "enable_progress_bar": False}) as con:
         for parquet in sorted(processed.glob("*.parquet")):
             con.execute(f'CREATE TABLE "{parquet.stem}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
     tmp.replace(target)
