@@ -65,9 +65,10 @@ def _write(args) -> None:
 def run(code: str, *args: str) -> dict:
     """``code`` in a fresh Python process; its last line of output, as JSON."""
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
-    if done.returncode not in (0, 1):
-        raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    lines = done.stdout.strip().splitlines()
+    if done.returncode not in (0, 1) or not lines:
+        raise RuntimeError(done.stderr[-2000:] or done.stdout[-2000:])
+    return json.loads(lines[-1])
 
 
 PLAIN_LOOP = """
@@ -181,10 +182,11 @@ def main() -> None:
 
 def dask_run(workdir: Path, n: int) -> dict:
     """The large run read on a local Dask cluster of 2 single-threaded workers."""
+    import dask
     from distributed import LocalCluster
 
-    os.environ["DASK_DISTRIBUTED__WORKER__DAEMON"] = "False"  # workers start the reading processes
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         return extract(workdir / f"html-{n}", workdir / f"out-dask-{n}", "--scheduler", cluster.scheduler_address)
 
 

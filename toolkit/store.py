@@ -20,7 +20,7 @@ import pandas as pd
 from toolkit.config import DATA_ENV, IN_REPOSITORY, PROCESSED
 
 DATABASE = "ogi.duckdb"
-DATABASE_MEMORY = "500MB"  # DuckDB's own default is 80% of the machine's memory; beyond it, it spills to disk
+DATABASE_MEMORY = "128MB"  # DuckDB's own default is 80% of the machine's memory; beyond it, it spills to disk
 HOW_TO_POINT = (
     f'point at a processed folder (the --out of `python -m toolkit extract`, e.g. data/processed of the '
     f'repository): toolkit.load("panel", folder="path/to/data/processed"), or set the environment variable '
