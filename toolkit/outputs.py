@@ -47,7 +47,8 @@ TIDY = {
     "narrative_checks": tidy.narrative_table,
 }
 LAYER = ["harmonised_section3", "harmonised_section4"]
-ORDER = [*TIDY, "failures", *LAYER, "panel", "corrections_applied", "continuity", "about"]
+WHOLE = ["failures", "panel", "corrections_applied", "continuity", "about"]  # made once every chunk is done
+ORDER = [*TIDY, "failures", *LAYER, *WHOLE[1:]]
 ARROW_TYPES = {"string": pa.string(), "code": pa.string(), "integer": pa.int64(), "number": pa.float64(),
                "boolean": pa.bool_()}
 
@@ -82,9 +83,8 @@ def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path 
     records = _Records(out / "records")
     whole = _made(corpus, corrections_path, stamp, chunk, files.append, records.write)
     journalist = whole.pop("workbook")
-    for name in ORDER[len(TIDY):]:
-        if name not in LAYER:
-            files.append(name, whole[name])
+    for name in WHOLE:
+        files.append(name, whole[name])
     dictionary = data_dictionary({name: files.columns(name) for name in ORDER})
     files.append("data_dictionary", dictionary)
     files.close()

@@ -24,6 +24,7 @@ from toolkit import codebook, tidy
 from toolkit.checks import Finding
 from toolkit.codebook import SECTION3_COLUMNS, SECTION4_COLUMNS, SECTION4_GROUPS
 from toolkit.corpus import load_records
+from toolkit.stored import loaded
 from toolkit.corrections import NAMES as CORRECTABLE
 from toolkit.grid_tables import SECTION4_GROUP_HEADINGS
 from toolkit.outputs import record_file
@@ -91,7 +92,7 @@ def _reports(processed: Path) -> list[Report]:
         raise ReviewError(f"{processed}: no records in {processed / 'records'} (run `python -m toolkit extract "
                           f"<reports> --out {processed}` first)")
     try:
-        reports = load_records(processed).reports
+        reports = loaded(load_records(processed).reports)  # each record read once, not at every look
     except (ValueError, KeyError, TypeError) as error:
         raise ReviewError(f"{processed / 'records'}: a record cannot be read ({type(error).__name__}: {error}): "
                           "extract again") from error
