@@ -83,6 +83,17 @@ def checks_table(reports: list[Report]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+NARRATIVE_COLUMNS = ["report", "count", "narrative", "table_row", "table", "table_with_carried_over", "holds",
+                     "sentence", "line"]
+
+
+def narrative_table(reports: list[Report]) -> pd.DataFrame:
+    """One row per count a report's narrative states, beside its table's figure."""
+    rows = [{"report": r.name, **c} for r in reports for c in r.provenance.get("narrative_counts", [])]
+    return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS).astype(
+        {"narrative": "Int64", "table": "Int64", "table_with_carried_over": "Int64", "holds": "boolean", "line": "Int64"})
+
+
 def failures_table(failures: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(failures, columns=["file", "path", "reason", "message"])
 
@@ -98,13 +109,3 @@ def _where(table: dict, name: str) -> tuple:
 def _columns(rows: list[dict], first: list[str]) -> list[str]:
     return list(dict.fromkeys(first + (list(rows[0]) if rows else [])))
 
-
-NARRATIVE_COLUMNS = ["report", "count", "narrative", "table_row", "table", "table_with_carried_over", "holds",
-                     "sentence", "line"]
-
-
-def narrative_table(reports: list[Report]) -> pd.DataFrame:
-    """One row per count a report's narrative states, beside its table's figure."""
-    rows = [{"report": r.name, **c} for r in reports for c in r.provenance.get("narrative_counts", [])]
-    return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS).astype(
-        {"narrative": "Int64", "table": "Int64", "table_with_carried_over": "Int64", "holds": "boolean", "line": "Int64"})
