@@ -20,6 +20,7 @@ from toolkit.manifest import source_of
 from toolkit.errors import NotAnnualReport, PreNationalFormat, ReportError, TablesAreImages, TablesMissing
 from toolkit.fees import FeeRead, read_fee
 from toolkit.header import find_agency_and_year
+from toolkit.legacy import read_legacy_table
 from toolkit.locality import Locality, locate
 from toolkit.narrative import compare_with_table, narrative_counts, narrative_notes
 from toolkit.normalize import CompactText
@@ -34,7 +35,7 @@ from toolkit.tables import TableRead
 RECORD_KEYS = (
     "agency", "year", "province", "prefecture", "county", "division_code", "level",
     "section2_template", "section3_template", "section2", "section3", "section4",
-    "processing_fee_yuan",
+    "processing_fee_yuan", "template", "legacy",
 )
 REPORT_MARKERS = ("政府信息公开", "政务公开")
 MIN_PRE_2019_LABELS = 2  # one such word in the prose is not a table
@@ -102,11 +103,13 @@ def read_report(path: str | Path) -> Report:
     ct = CompactText(document.text)
     if not any(marker in ct.text for marker in REPORT_MARKERS):
         raise NotAnnualReport(path, "no mention of 政府信息公开 or 政务公开: not a government information disclosure annual report")
+    agency, year, agency_from = find_agency_and_year(ct.source)  # normalised once: the same as document.text
+    if not _prints_national_labels(ct.text) and (legacy := read_legacy_table(document.text)):
+        return _pre_2019_report(path, data, document, legacy, (agency, year, agency_from), ct.source)
     if old := _pre_2019_labels(ct.text):
         raise PreNationalFormat(path, f"the statistics table is in the pre-2019 format (it prints {'、'.join(old)}), "
-                                      "not the national template of 国办公开办函〔2019〕60号 or 〔2021〕30号: no record is made")
+                                      "but no row of label, unit and numbers could be read under a 指标名称 heading")
     spans = find_sections(ct)
-    agency, year, agency_from = find_agency_and_year(ct.source)  # normalised once: the same as document.text
     found = read_sections(document, ct, spans, year)
     tables, readings, other_tables = found.tables, found.how, found.others
     if not any(_has_numbers(table.values) for table in tables.values()):
@@ -124,22 +127,10 @@ def read_report(path: str | Path) -> Report:
         section2_template=_template(tables, "section2"), section3_template=_template(tables, "section3"),
         section2=_values(tables, "section2"), section3=_values(tables, "section3"), section4=_values(tables, "section4"),
         processing_fee_yuan=fee.yuan,
+        template=_template(tables, "section3") or _template(tables, "section2"),
     )
     provenance = {
-        "file": path.name,
-        "path": str(path),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
-        "format": document.format,
-        "encoding": document.encoding,
-        "extractor": f"toolkit {__version__} {document.extractor}",
-        "layout": layout(document.text),
-        "agency_and_year_from": agency_from,
-        "locality": {
-            "status": located.status, "agency_kind": located.agency_kind, "scope": located.scope,
-            "township": located.township, "evidence": list(located.evidence),
-            "candidates": [str(candidate) for candidate in located.candidates],
-        },
+        **_about_file(path, data, document, agency_from, located),
         "tables": {section: {**_where(table, document), **readings[section]} for section, table in tables.items()},
         "other_tables": other_tables,
         "processing_fee_from": fee.sentence,
@@ -161,6 +152,47 @@ def read_report(path: str | Path) -> Report:
     checks = found.failures.get("section3", []) + found.failures.get("section4", [])  # the kept tables' identities
     unresolved = [u for table in tables.values() for u in table.unresolved]
     return Report(record, provenance, checks, notes, unresolved)
+
+
+def _about_file(path: Path, data: bytes, document, agency_from, located: Locality) -> dict:
+    """The provenance every record has: the file, how it was read, where the agency is."""
+    return {
+        "file": path.name,
+        "path": str(path),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "format": document.format,
+        "encoding": document.encoding,
+        "extractor": f"toolkit {__version__} {document.extractor}",
+        "layout": layout(document.text),
+        "agency_and_year_from": agency_from,
+        "locality": {
+            "status": located.status, "agency_kind": located.agency_kind, "scope": located.scope,
+            "township": located.township, "evidence": list(located.evidence),
+            "candidates": [str(candidate) for candidate in located.candidates],
+        },
+    }
+
+
+def _pre_2019_report(path: Path, data: bytes, document, table, header: tuple, source: str) -> Report:
+    """A report under the 2008 regulation: its local table as printed (``legacy``), no national values."""
+    agency, year, agency_from = header
+    located = locate(agency, source, year) if agency else Locality()
+    record = dict.fromkeys(RECORD_KEYS)
+    record.update(located.record())
+    record.update(agency=agency, year=year, template="pre-2019", legacy=table.to_dict(document.location))
+    provenance = {**_about_file(path, data, document, agency_from, located), "reader": document.details}
+    provenance["source"] = source_of(path, provenance["sha256"])
+    notes = list(document.details.get("notes", []))
+    notes.append("pre-2019: the statistics table is a local form "
+                 f"({'form ' + table.form if table.form != 'unknown' else 'not one the codebook knows'}), "
+                 "read as printed in `legacy`; sections 二/三/四 of the national template are null")
+    notes += [f"legacy: {row.label}: {row.why}: value and cumulative are null" for row in table.rows if row.why]
+    notes += [f"legacy: {row.label}: {row.chosen_by}" for row in table.rows if row.chosen_by]
+    notes += [f"legacy check: {check['message']}" for check in table.checks]
+    if agency is None or year is None:
+        notes.append("agency or year not found in the title, preamble or body")
+    return Report(record, provenance, [], notes, table.unresolved())
 
 
 def _engine_notes(sections: dict) -> list[str]:
@@ -201,9 +233,13 @@ def _where(table: TableRead, document) -> dict:
     }
 
 
+def _prints_national_labels(text: str) -> bool:
+    return any(label in text for label in codebook.format_labels("national"))
+
+
 def _pre_2019_labels(text: str) -> list[str]:
     """Labels of the old (2008 regulation) statistics table, if the report prints no national-template table."""
-    if any(label in text for label in codebook.format_labels("national")):
+    if _prints_national_labels(text):
         return []
     found = [label for label in codebook.format_labels("pre-2019") if label in text]
     return found if len(found) >= MIN_PRE_2019_LABELS else []

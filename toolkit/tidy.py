@@ -13,7 +13,7 @@ import pandas as pd
 from toolkit.codebook import SECTION3_COLUMNS
 from toolkit.report import RECORD_KEYS, Report
 
-HEADER_FIELDS = [k for k in RECORD_KEYS if k not in ("section2", "section3", "section4")]
+HEADER_FIELDS = [k for k in RECORD_KEYS if k not in ("section2", "section3", "section4", "legacy")]
 WHERE = ["label_printed", "read_at", "line"]  # where a value was read, in the section tables
 
 

@@ -89,3 +89,53 @@ def group_labels(section: str, template: str) -> tuple[str, ...]:
 def format_labels(table_format: str) -> tuple[str, ...]:
     """Labels printed by only one format of the statistics table ("national" or "pre-2019")."""
     return tuple(compact_label(row["label_zh"]) for row in _table("table_formats.csv") if row["format"] == table_format)
+
+
+# --- the crosswalk: each form's rows to the core measures shared with 2019+ (legacy_crosswalk.csv) ---
+
+CORE_MEASURES = (
+    "requests_received", "requests_answered", "granted_full_or_part", "refused", "not_held_or_not_exist",
+    "unclear", "other_answers", "reconsiderations", "lawsuits", "fees_yuan",
+)
+GRADES = ("exact", "approximate", "none")  # how a form's rows match the national definition
+
+
+@cache
+def crosswalk() -> dict[tuple[str, str], dict]:
+    """(form, core measure) -> {"rows": (row keys summed), "grade", "reason"}; forms are the
+    local forms of ``legacy_forms.csv`` and the national templates "2019" and "2021"."""
+    return {(row["form"], row["core"]): {"rows": tuple(row["rows"].split()), "grade": row["grade"], "reason": row["reason"]}
+            for row in _table("legacy_crosswalk.csv")}
+
+
+@cache
+def crosswalk_forms() -> tuple[str, ...]:
+    """The forms the crosswalk maps, in its order."""
+    return tuple(dict.fromkeys(form for form, _ in crosswalk()))
+
+
+# --- pre-2019 local forms (legacy_rows.csv, legacy_forms.csv, legacy_form_rows.csv) ---
+
+@cache
+def legacy_row_labels() -> dict[str, tuple[str, ...]]:
+    """Row key -> its label spellings, compacted for matching (without 其中 and item numbers)."""
+    return {
+        row["key"]: tuple({compact_label(s) for s in [row["label_zh"], *row["variants"].split("|")] if s})
+        for row in _table("legacy_rows.csv")
+    }
+
+
+@cache
+def legacy_forms() -> dict[str, dict]:
+    """Form id -> {"description", "columns" (how many value columns), "rows": ((key, parent), ...)}."""
+    forms = {row["form"]: {"description": row["description"], "columns": len(row["columns"].split()), "rows": []}
+             for row in _table("legacy_forms.csv")}
+    for row in sorted(_table("legacy_form_rows.csv"), key=lambda r: int(r["order"])):
+        forms[row["form"]]["rows"].append((row["key"], row["parent"] or None))
+    return {form: {**spec, "rows": tuple(spec["rows"])} for form, spec in forms.items()}
+
+
+@cache
+def legacy_narrative_words() -> dict[str, tuple[str, ...]]:
+    """Row key -> words a sentence of the prose must hold for its numbers to speak of that row."""
+    return {row["key"]: tuple(row["narrative"].split("|")) if row["narrative"] else () for row in _table("legacy_rows.csv")}
