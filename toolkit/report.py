@@ -181,7 +181,8 @@ def _pre_2019_report(path: Path, data: bytes, document, table, header: tuple, so
     record = dict.fromkeys(RECORD_KEYS)
     record.update(located.record())
     record.update(agency=agency, year=year, template="pre-2019", legacy=table.to_dict(document.location))
-    provenance = {**_about_file(path, data, document, agency_from, located), "reader": document.details}
+    provenance = {**_about_file(path, data, document, agency_from, located), "tables": {}, "other_tables": [],
+                  "processing_fee_from": None, "reader": document.details, "narrative_counts": [], "source_check": []}
     provenance["source"] = source_of(path, provenance["sha256"])
     notes = list(document.details.get("notes", []))
     notes.append("pre-2019: the statistics table is a local form "
