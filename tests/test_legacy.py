@@ -60,12 +60,13 @@ def test_a_split_nothing_decides_is_null_with_its_candidates(tmp_path):
     table = read_legacy_table(text)
     assert table.rows[0].cells is None
     assert table.to_dict()["rows"][0]["value"] is None and table.to_dict()["rows"][0]["cumulative"] is None
-    assert [u["candidates"] for u in table.unresolved()][0] == [(3, 46085376), (34, 6085376), (3460, 85376)]
-    assert "can be split 3 ways" in table.rows[0].why
+    assert [u["candidates"] for u in table.unresolved()][0] == [
+        (3, 46085376), (34, 6085376), (3460, 85376), (34608, 5376), (346085, 376), (3460853, 76), (34608537, 6)]
+    assert "can be split 7 ways" in table.rows[0].why
     path = tmp_path / "old.txt"
     path.write_text("平潭综合实验区2016年度政府信息公开工作年度报告\n" + text, encoding="utf-8")
     report = read_report(path)
-    assert report.unresolved and any("can be split 3 ways" in note for note in report.notes)
+    assert report.unresolved and any("can be split 7 ways" in note for note in report.notes)
 
 
 def test_the_prose_about_another_matter_does_not_split_a_cell():

@@ -33,6 +33,8 @@ ROW = re.compile(
     rf"(?P<run>{_NUMBER}(?:[ \t\u3000]+{_NUMBER})*)"
 )
 TABLE_ENDS = ("附件", "下载", "扫一扫")
+MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
+MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ITEM = re.compile(r"^(?:其中\s*[:：]\s*)?(?P<n>[0-9０-９]{1,2})\s*[.．、]")
 SUB_ROWS = re.compile(r"^其中\s*[:：]?")
 MAX_READINGS = 100_000  # combinations of candidate readings tried for one 其中 group
@@ -108,6 +110,7 @@ class LegacyTable:
 
 def read_legacy_table(text: str) -> LegacyTable | None:
     """The first pre-2019 statistics table in ``text``, or None when there is none."""
+    text = _markdown_as_tabs(text)
     header = HEADER.search(text)
     if header is None:
         return None
@@ -127,13 +130,18 @@ def _rows(text: str, pos: int, width: int) -> tuple[list[LegacyRow], int]:
     """Rows from ``pos`` on, each label, unit and run of digits; where the table ends.
     A run followed by ``2.`` or ``2、`` gives its last digits to the next row's label."""
     rows: list[LegacyRow] = []
-    while (match := ROW.match(text, pos)) and not any(word in match.group("label") for word in TABLE_ENDS):
+    while True:
+        if repeated := HEADER.match(text, _skip_space(text, pos)):  # the header again, at a page break
+            pos = repeated.end()
+        match = ROW.match(text, pos)
+        if match is None or any(word in match.group("label") for word in TABLE_ENDS):
+            break
         label, run, pos = match.group("label").strip(), match.group("run"), match.end()
         item = ITEM.match(label)
         follows = text[pos:pos + 2]
         if len(follows) == 2 and follows[0] in ".．、" and not follows[1].isdigit():
             expected = str(int(_digits(item.group("n"))) + 1) if item else "1"
-            head = run[:-len(expected)].rstrip() if run.endswith(expected) else None
+            head = run[:-len(expected)].rstrip() if _digits(run).endswith(expected) else None
             if head:
                 run, pos = head, pos - len(expected)
             else:
@@ -148,20 +156,31 @@ def _rows(text: str, pos: int, width: int) -> tuple[list[LegacyRow], int]:
     return rows, pos
 
 
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _markdown_as_tabs(text: str) -> str:
+    """Converter markdown (``| 行政复议数 | 件 | 0 |``) as tab-separated cells, line for line."""
+    if "|" not in text:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if MARKDOWN_RULE.match(line):
+            lines[i] = ""
+        elif MARKDOWN_ROW.match(line):
+            lines[i] = "\t".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+    return "\n".join(lines)
+
+
 def _readings(run: str, width: int) -> list[tuple]:
     """Every way to read the printed run as ``width`` numbers: white space always
-    separates; digits that run together are split where each part is a number
-    (no leading zero), and a cumulative (second column) is at least this year's."""
+    separates; digits that run together are split where each part is a number (no
+    leading zero). A cumulative below this year's is not ruled out: reports misprint."""
     pieces = [_digits(token) for token in run.split()]
-    found = []
-    for cut in _cuts(pieces, width):
-        numbers = tuple(_number(part) for part in cut)
-        if None in numbers:
-            continue
-        if width == 2 and len(pieces) == 1 and numbers[1] < numbers[0]:
-            continue  # split from one run: the cumulative includes this year
-        found.append(numbers)
-    return found
+    return [numbers for cut in _cuts(pieces, width) if None not in (numbers := tuple(_number(part) for part in cut))]
 
 
 def _cuts(pieces: list[str], width: int):
