@@ -108,6 +108,12 @@ def test_an_unknown_form_gives_its_rows_as_printed():
     assert {row["key"] for row in table["rows"]} == {None}
 
 
+def test_a_second_table_is_named_in_a_note_not_mixed_in():
+    table = read_legacy_table(HEADER + "行政复议数 件 1 2\n附件2\n" + HEADER + "行政复议数 件 7 9")
+    assert [row.cells for row in table.rows] == [(1, 2)]
+    assert table.notes == ["another 指标名称 table begins at line 3: only the first is read"]
+
+
 def test_a_single_column_form():
     table = read_legacy_table("附表： 指标名称 计量单位 年末统计 主动公开信息数 条 6 行政复议数 件 0 附件下载").to_dict()
     assert table["columns"] == ["年末统计"]

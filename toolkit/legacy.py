@@ -114,8 +114,8 @@ def read_legacy_table(text: str) -> LegacyTable | None:
     header = HEADER.search(text)
     if header is None:
         return None
-    columns = [re.sub(r"\s", "", head) for head in re.findall(_HEAD, header.group("heads"))]
-    rows, end = _rows(text, header.end(), len(columns))
+    columns = _heads(header)
+    rows, end = _rows(text, header.end(), columns)
     if not rows:
         return None
     table = LegacyTable("unknown", columns, rows, header.start(), end)
@@ -123,18 +123,21 @@ def read_legacy_table(text: str) -> LegacyTable | None:
     prose = text[:header.start()] + "\n" + text[end:]
     _split(table, prose)
     table.checks = _sub_row_checks(table) + _cumulative_checks(table) + _narrative_checks(table, prose)
+    if another := HEADER.search(text, end):
+        table.notes.append(f"another 指标名称 table begins at line {_line(text, another.start())}: only the first is read")
     return table
 
 
-def _rows(text: str, pos: int, width: int) -> tuple[list[LegacyRow], int]:
+def _rows(text: str, pos: int, columns: list[str]) -> tuple[list[LegacyRow], int]:
     """Rows from ``pos`` on, each label, unit and run of digits; where the table ends.
     A run followed by ``2.`` or ``2、`` gives its last digits to the next row's label."""
     rows: list[LegacyRow] = []
     while True:
-        if repeated := HEADER.match(text, _skip_space(text, pos)):  # the header again, at a page break
+        repeated = HEADER.match(text, _skip_space(text, pos))
+        if repeated and _heads(repeated) == columns:  # the same header again, at a page break
             pos = repeated.end()
         match = ROW.match(text, pos)
-        if match is None or any(word in match.group("label") for word in TABLE_ENDS):
+        if match is None or any(word in match.group("label") + match.group("unit") for word in TABLE_ENDS):
             break
         label, run, pos = match.group("label").strip(), match.group("run"), match.end()
         item = ITEM.match(label)
@@ -149,11 +152,15 @@ def _rows(text: str, pos: int, width: int) -> tuple[list[LegacyRow], int]:
                                       why=f"the digits {run} run into the next row's number, which is not {expected}"))
                 continue
         row = LegacyRow(label, match.group("unit"), run, _line(text, match.start("label")))
-        row.readings = _readings(run, width)
+        row.readings = _readings(run, len(columns))
         if not row.readings:
-            row.why = f"{run!r} cannot be {width} number(s)"
+            row.why = f"{run!r} cannot be {len(columns)} number(s)"
         rows.append(row)
     return rows, pos
+
+
+def _heads(header: re.Match) -> list[str]:
+    return [re.sub(r"\s", "", head) for head in re.findall(_HEAD, header.group("heads"))]
 
 
 def _skip_space(text: str, pos: int) -> int:

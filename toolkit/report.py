@@ -188,6 +188,7 @@ def _pre_2019_report(path: Path, data: bytes, document, table, header: tuple, so
     notes.append("pre-2019: the statistics table is a local form "
                  f"({'form ' + table.form if table.form != 'unknown' else 'not one the codebook knows'}), "
                  "read as printed in `legacy`; sections 二/三/四 of the national template are null")
+    notes += [f"legacy: {note}" for note in table.notes]
     notes += [f"legacy: {row.label}: {row.why}: value and cumulative are null" for row in table.rows if row.why]
     notes += [f"legacy: {row.label}: {row.chosen_by}" for row in table.rows if row.chosen_by]
     notes += [f"legacy check: {check['message']}" for check in table.checks]
