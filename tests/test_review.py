@@ -279,3 +279,17 @@ def test_the_dumped_dom_holds_the_values_and_the_source(review):
     assert 'class="printed selected" data-key="section3.granted.total"' in dom
     assert "004_05aca36cc1e89005.txt,section3.granted.total,154,," in dom
     assert "三、本年度办理结果" in dom and 'id="line-61"' in dom
+
+
+def test_a_pre_2019_report_shows_its_table_as_printed_with_its_checks(tmp_path):
+    path = tmp_path / "old.txt"
+    path.write_text("某县2012年政府信息公开工作年度报告\n指标名称 计量单位 2012年度 历年累计 主动公开信息数 条 10 25 "
+                    "其中：1.网站公开 条 4 20 2.政府公报公开 条 5 5 行政复议数 件 0 0\n", encoding="utf-8")
+    record = read_report(path).to_dict()
+    index = write_review(_processed(tmp_path / "processed", [record]), tmp_path / "review")
+    page = (index.parent / "old.html").read_text(encoding="utf-8")
+    assert "No table of this section" not in page and "form" in page
+    assert re.findall(r'<th scope="row" class="label"[^>]*>(.*?)</th>', page) == [
+        "主动公开信息数", "其中：1.网站公开", "2.政府公报公开", "行政复议数"]
+    assert '<td class="printed failed total">10</td>' in page  # 4 + 5 is not 10
+    assert "1 checks do not hold" in page and "its 其中 rows add up to 9" in page

@@ -137,7 +137,12 @@ def review_page(report: Report, corrections: pd.DataFrame, out: Path, stem: str)
     info = {"report": report.name, "no_correction": NO_CORRECTION,
             "rows": {key.rsplit(".", 1)[0]: _row_info(report, key, places[key]) for key in cells},
             "cells": {key: _cell_info(cell, places[key]) for key, cell in cells.items()}}
-    body = "".join(_section(report, section, cells) for section in SECTION_TITLES)
+    if report.record.get("legacy"):
+        body = _legacy_table(report.record["legacy"])
+        summary["checks"] = len(report.record["legacy"]["checks"])
+        summary["unread"] = sum(row["value"] is None for row in report.record["legacy"]["rows"])
+    else:
+        body = "".join(_section(report, section, cells) for section in SECTION_TITLES)
     page = _PAGE.format(
         title=html.escape(f"{report.record['agency'] or '?'} {report.record['year'] or ''} · {report.name}"),
         css=STYLE, js=SCRIPT,
@@ -272,6 +277,31 @@ def _section(report: Report, section: str, cells: dict[str, Cell]) -> str:
     return title + (f'<p class="how">{html.escape(facts)}</p>' if facts else "") + table
 
 
+def _legacy_table(legacy: dict) -> str:
+    """A pre-2019 table as printed: its rows, 其中 rows indented, unread and checked cells marked."""
+    checked = {(c["row"], c["column"]) for c in legacy["checks"]}
+    depth: dict[str, int] = {}
+    rows = []
+    for row in legacy["rows"]:
+        depth[row["key"] or row["label"]] = depth.get(row["parent"], -1) + 1 if row["parent"] else 0
+        cells = ""
+        for column, value in zip(legacy["columns"], (row["value"], row["cumulative"])):
+            status = "unread" if value is None else "printed"
+            failed = " failed total" if (row["key"] or row["label"], column) in checked else ""
+            cells += f'<td class="{status}{failed}">{"?" if value is None else html.escape(_shown(value))}</td>'
+        indent = depth[row["key"] or row["label"]]
+        rows.append(f'<tr><th scope="row" class="label" style="padding-left:{0.4 + 1.2 * indent}em">'
+                    f'{html.escape(row["label"])}</th><td>{html.escape(row["unit"])}</td>{cells}'
+                    f'<td class="where">{html.escape(row["read_at"] or "")}</td></tr>')
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["指标名称", "计量单位", *legacy["columns"], "read at"])
+    form = "a form the codebook does not know" if legacy["form"] == "unknown" else f"form {legacy['form']}"
+    checks = "".join(f"<li>{html.escape(c['message'])}</li>" for c in legacy["checks"])
+    return (f'<h2 id="legacy">政府信息公开情况统计表 (pre-2019)</h2><p class="how">{html.escape(form)} · rows as printed; '
+            "no values of the national template</p>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+            + (f'<h3>Checks that do not hold</h3><ul class="checks">{checks}</ul>' if checks else ""))
+
+
 def _td(cells: dict[str, Cell], key: str) -> str:
     cell = cells[key]
     classes = [cell.status] + (["failed"] if cell.checks else []) + (["total"] if cell.checked_total else []) \
@@ -361,8 +391,11 @@ def _section4(report: Report, cells: dict[str, Cell]) -> str:
 def _heading(report: Report, unread: int, corrected: int, source: Source, corrections: pd.DataFrame,
              cells: dict[str, Cell]) -> str:
     p = report.provenance
+    legacy = report.record.get("legacy")
+    checks = f"{len(legacy['checks'])} checks do not hold" if legacy else f"{len(report.checks)} identity checks failed"
+    unread = sum(row["value"] is None for row in legacy["rows"]) if legacy else unread
     facts = [p["format"].upper() if p["format"] != "text" else "text", p["extractor"],
-             f"{len(report.checks)} identity checks failed", f"{unread} cells unread", f"{corrected} corrected"]
+             checks, f"{unread} cells unread", f"{corrected} corrected"]
     problems = list(source.problems)
     problems += [f"A correction of {row.field} in data/corrections.csv was not applied ({row.status}): printed "
                  f"{_shown(row.printed_value) or 'blank'} in the file, {_shown(row.corrected_value)} as corrected."
