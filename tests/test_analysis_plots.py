@@ -22,7 +22,7 @@ def panel():
         "report": ["a.html", "a.txt", "b", "c"], "agency": ["X局", "X局", "Y局", "Y局"],
         "year": [2021, 2021, 2021, 2022], "province": ["甲省", "甲省", "乙省", "乙省"],
         "level": ["county", "county", "prefecture", "prefecture"], "format": ["html", "text", "text", "text"],
-        "preferred": [True, False, True, True], "not_held_share": [0.5, 0.5, 0.1, 0.3],
+        "era": "2021 template", "preferred": [True, False, True, True], "not_held_share": [0.5, 0.5, 0.1, 0.3],
         "processing_fee_yuan": [0.0, 0.0, None, 120.0], "requests_new": [10, 10, 20, 30],
         "requests_processed": [2, 2, 10, 90],
     })

@@ -7,15 +7,22 @@ number the notebooks' prose relies on is shown by one of these, never typed by h
 A group's shares are given two ways: the mean per report (every report weighs the
 same) and pooled (sum of numerators / sum of denominators over the same reports: every
 request weighs the same). ``group_summary`` shows both, with the group's n.
+
+The panel holds pre-2019 reports too (``era`` "local form"): their statistics are not the
+national template's, so ``sample`` and ``describe_sample`` keep the national eras only;
+``pre_2019`` gives the others, and the ``core_*`` functions follow an agency across the
+eras on the core measures (``toolkit.crosswalk``), each value with its grade.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from toolkit import codebook, measures
+from toolkit.panel import LOCAL_FORM
 from toolkit.report import Report
 
 REFUSAL_MIX = ["withheld_share", "unable_share", "not_processed_share"]
+CORE = list(codebook.CORE_MEASURES)  # the measures every era shares (toolkit.crosswalk)
 APPLICANTS = list(codebook.SECTION3_COLUMNS[:-1])
 OUTCOME_GROUPS = {
     "granted_in_full": ["granted"],
@@ -28,15 +35,41 @@ OUTCOME_GROUPS = {
 }
 
 
+def national(panel: pd.DataFrame) -> pd.DataFrame:
+    """The records of the national templates (every era but the pre-2019 local forms)."""
+    return panel[panel["era"].ne(LOCAL_FORM)].reset_index(drop=True)
+
+
+def pre_2019(panel: pd.DataFrame) -> pd.DataFrame:
+    """The records of pre-2019 local forms (``legacy_form`` says which)."""
+    return panel[panel["era"].eq(LOCAL_FORM)].reset_index(drop=True)
+
+
+def describe_pre_2019(panel: pd.DataFrame) -> dict:
+    """The pre-2019 records, in the words a notebook prints: records, agencies, years, forms."""
+    records = pre_2019(panel)
+    years = records["year"].dropna()
+    return {
+        "records": len(records),
+        "agencies": records["agency"].nunique(),
+        "years": f"{int(years.min())}–{int(years.max())}" if len(years) else "none",
+        "forms": ", ".join(sorted(records["legacy_form"].dropna().unique())),
+    }
+
+
 def sample(panel: pd.DataFrame) -> pd.DataFrame:
-    """The reports an analysis uses: one per (agency, year), the best-read copy."""
-    return panel[panel["preferred"]].reset_index(drop=True)
+    """The reports an analysis of the national statistics uses: one per (agency, year),
+    the best-read copy, pre-2019 reports left out (their tables are another form)."""
+    kept = national(panel)
+    return kept[kept["preferred"]].reset_index(drop=True)
 
 
 def describe_sample(panel: pd.DataFrame) -> dict:
-    """Size of a sample, in the words a notebook prints: records (a report read in two
-    forms is two records), reports, agencies, years, provinces, and the requests the
-    reports count (new, and handled; once per report, from its preferred copy)."""
+    """Size of a sample of national reports (pre-2019 ones are left out), in the words a
+    notebook prints: records (a report read in two forms is two records), reports,
+    agencies, years, provinces, and the requests the reports count (new, and handled;
+    once per report, from its preferred copy)."""
+    panel = national(panel)
     reports = sample(panel) if "preferred" in panel else panel
     years = panel["year"].dropna()
     return {
@@ -172,6 +205,64 @@ def series_years(panel: pd.DataFrame, min_years: int = 3) -> pd.DataFrame:
 def agencies_with_series(panel: pd.DataFrame, min_years: int = 3) -> list[str]:
     """The agencies of ``series_years``, most years first."""
     return list(series_years(panel, min_years).index)
+
+
+def named(panel: pd.DataFrame, text: str) -> pd.DataFrame:
+    """The preferred records of the agencies whose name contains ``text``, by year."""
+    rows = panel[panel["preferred"] & panel["agency"].str.contains(text, regex=False, na=False)]
+    return rows.sort_values(["year", "agency"]).reset_index(drop=True)
+
+
+def core_series(panel: pd.DataFrame, agencies: list[str], grades: bool = False) -> pd.DataFrame:
+    """The core measures of the ``agencies``' reports (the preferred copy of each), one row
+    per (year, agency) with its era; with ``grades``, each value's grade in its place
+    (exact / approximate / none, ``codebook/legacy_crosswalk.csv``)."""
+    rows = panel[panel["preferred"] & panel["agency"].isin(agencies)].sort_values(["year", "agency"])
+    columns = {f"core_{name}_grade" if grades else f"core_{name}": name for name in CORE}
+    return rows.set_index(["year", "agency"])[["era", *columns]].rename(columns=columns)
+
+
+def era_breaks(series: pd.DataFrame) -> dict[float, str]:
+    """Where a series (of ``core_series``) changes era: the point halfway between the last
+    year of one era and the first of the next -> the new era."""
+    years = series.reset_index()[["year", "era"]].dropna().drop_duplicates().sort_values("year")
+    changes = years[years["era"] != years["era"].shift()].iloc[1:]
+    before = [years.loc[years["year"] < year, "year"].max() for year in changes["year"]]
+    return {(int(last) + int(year)) / 2: era for last, year, era in zip(before, changes["year"], changes["era"])}
+
+
+def comparability(panel: pd.DataFrame, agencies: list[str]) -> pd.DataFrame:
+    """For the forms of the ``agencies``' reports (local forms, national templates), each
+    core measure that is not exact: its grade, the rows it sums and the reason, the forms
+    that share them together (in the crosswalk's order)."""
+    rows = panel[panel["preferred"] & panel["agency"].isin(agencies)]
+    held = set(rows["legacy_form"].fillna(rows["section3_template"]).fillna(rows["section2_template"]).dropna())
+    found = {}
+    for name in CORE:
+        for form in (form for form in codebook.crosswalk_forms() if form in held):
+            mapping = codebook.crosswalk()[(form, name)]
+            if mapping["grade"] != "exact":
+                key = (name, mapping["grade"], " + ".join(mapping["rows"]) or "none", mapping["reason"])
+                found.setdefault(key, []).append(form)
+    table = pd.DataFrame([(name, " ".join(forms), grade, summed, reason)
+                          for (name, grade, summed, reason), forms in found.items()],
+                         columns=["measure", "forms", "grade", "rows", "reason"])
+    return table.set_index(["measure", "forms"])
+
+
+def cumulative_continuity(legacy_rows: pd.DataFrame, key: str, agencies: list[str]) -> pd.DataFrame:
+    """One pre-2019 row (``key``) of the ``agencies``' reports by year: this year's value, the
+    cumulative (历年累计), the cumulative before this year (cumulative - value), and the
+    earlier report whose cumulative that is (``continues``; empty when none is): equal
+    figures suggest one count carried on, they do not prove it."""
+    rows = legacy_rows[(legacy_rows["key"] == key) & legacy_rows["agency"].isin(agencies)]
+    table = rows[["year", "agency", "report", "value", "cumulative"]].sort_values(["year", "agency"])
+    table = table.assign(before_this_year=table["cumulative"] - table["value"]).reset_index(drop=True)
+    table["continues"] = [
+        ", ".join(table.loc[((table["year"] < year) & (table["cumulative"] == before)).fillna(False), "report"]) or None
+        for year, before in zip(table["year"], table["before_this_year"])
+    ]
+    return table
 
 
 def bands(values: pd.Series, edges: tuple[int, ...] = (0, 1, 10)) -> pd.Series:

@@ -1,5 +1,7 @@
 """The data dictionary, generated from the codebook: every column of every output
-table, then every statistic (row, column, item, group) with its Chinese label.
+table, then every statistic (row, column, item, group) with its Chinese label, every
+row of the pre-2019 local forms (``legacy row``), and the crosswalk of each form to the
+core measures (``core measure``: grade, rows summed, reason).
 
 The panel's rows also give each column's name in ``panel.dta``: Stata allows
 32-character names, so long names are shortened by ``STATA_ABBREVIATIONS``, and
@@ -56,7 +58,34 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
          "templates": row["templates"]}
         for row in codebook.fields()
     ]
-    return pd.DataFrame(columns + statistics, columns=COLUMNS).fillna({"templates": "", "stata_name": ""})
+    rows = columns + statistics + _legacy_rows() + _crosswalk()
+    return pd.DataFrame(rows, columns=COLUMNS).fillna({"templates": "", "stata_name": ""})
+
+
+def _legacy_rows() -> list[dict]:
+    """Each row of the pre-2019 local forms, with the forms that print it."""
+    forms = {}
+    for form, spec in codebook.legacy_forms().items():
+        for key, _ in spec["rows"]:
+            forms.setdefault(key, []).append(form)
+    return [{"table": "legacy row", "column": row["key"], "type": "code", "unit": "", "description_en": row["meaning"],
+             "description_zh": row["label_zh"], "templates": " ".join(forms.get(row["key"], []))}
+            for row in codebook.legacy_row_definitions()]
+
+
+def _crosswalk() -> list[dict]:
+    """Each (form, core measure) of the crosswalk: grade, rows summed and reason; in Chinese,
+    the labels of the rows summed."""
+    legacy = {row["key"]: row["label_zh"] for row in codebook.legacy_row_definitions()}
+    national = {row["name"]: row["label_zh"] for row in codebook.fields() if row["kind"] in ("row", "group")}
+    entries = []
+    for (form, name), mapping in codebook.crosswalk().items():
+        labels = legacy if form in codebook.legacy_forms() else national
+        zh = [labels.get(row) or describe("reports", row)["description_zh"] for row in mapping["rows"]]
+        entries.append({"table": "core measure", "column": name, "type": "code", "unit": "",
+                        "description_en": f"{mapping['grade']}: {' + '.join(mapping['rows']) or 'no row'}. {mapping['reason']}",
+                        "description_zh": " + ".join(zh) or "无对应行", "templates": form})
+    return entries
 
 
 def stata_name(column: str) -> str:

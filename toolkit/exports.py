@@ -6,8 +6,9 @@ only where it goes into the workbook.
 ``panel.dta`` keeps Stata's own types: counts, years and quality flags are integers of
 the smallest type that holds them (byte, int, long; missing stays missing); shares,
 rates and amounts in yuan stay doubles. Coded columns are labelled integers with fixed
-codes (``STATA_CODES``), so every file codes ``county`` alike; the templates are the
-integers 2019 and 2021; booleans are 0/1 labelled no/yes. Other strings stay strings.
+codes (``STATA_CODES``), so every file codes ``county``, ``era`` or a core measure's grade
+alike; the templates are the integers 2019 and 2021; booleans are 0/1 labelled no/yes.
+Other strings stay strings.
 Names and variable labels follow ``toolkit.dictionary`` (``stata_name``, ``stata_label``),
 and the data label names the data version.
 """
@@ -18,7 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.codebook import CORE_MEASURES, GRADES
 from toolkit.dictionary import describe, stata_label, stata_name
+from toolkit.panel import ERAS
 from toolkit.workbook import journalist_cells, write_workbook
 
 STATA_CODES = {  # code i + 1 for the i-th value; a value not listed gets the next code, in sorted order
@@ -26,6 +29,8 @@ STATA_CODES = {  # code i + 1 for the i-th value; a value not listed gets the ne
     "agency_kind": ("government", "government_office", "department", "development_zone", "vertical"),
     "scope": ("region", "agency"),
     "format": ("text", "html", "pdf", "docx", "image"),
+    "era": ERAS,
+    **{f"core_{name}_grade": GRADES for name in CORE_MEASURES},
 }
 STATA_TEMPLATES = ("section2_template", "section3_template")
 STATA_INTEGERS = (("Int8", -127, 100), ("Int16", -32_767, 32_740), ("Int32", -2_147_483_647, 2_147_483_620))

@@ -11,8 +11,8 @@ Cells that run together in crawler text (``条20263542``) are split only where t
 candidates. Checks are findings, never repairs.
 
 >>> table = read_legacy_table("指标名称 计量单位 2012年度 历年累计 行政复议数 件 0 3")
->>> [(row.label, row.unit, row.value, row.cumulative) for row in table.rows]
-[('行政复议数', '件', 0, 3)]
+>>> [(row.label, row.unit, row.cells) for row in table.rows]
+[('行政复议数', '件', (0, 3))]
 """
 from __future__ import annotations
 

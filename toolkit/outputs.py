@@ -45,6 +45,8 @@ TIDY = {
     "section4": tidy.section4_table,
     "checks": tidy.checks_table,
     "narrative_checks": tidy.narrative_table,
+    "legacy_rows": tidy.legacy_rows_table,
+    "legacy_checks": tidy.legacy_checks_table,
 }
 LAYER = ["harmonised_section3", "harmonised_section4"]
 WHOLE = ["failures", "panel", "corrections_applied", "continuity", "about"]  # made once every chunk is done
@@ -113,7 +115,7 @@ def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_ch
             tables["reports"] = tables["reports"].reindex(columns=list(dict.fromkeys(["report", *described])))
         tables["reports"]["data_version"] = stamp["data_version"]
         mine = corrections[corrections["report"].isin(tables["reports"]["report"])]
-        layer = build_panel(tables["reports"], tables["section3"], tables["section4"], mine)
+        layer = build_panel(tables["reports"], tables["section3"], tables["section4"], mine, tables["legacy_rows"])
         for name in [*TIDY, *LAYER]:
             keep(name, tables.get(name, layer.get(name)))
         panels.append(layer["panel"])
@@ -131,7 +133,7 @@ def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_ch
         "failures": tidy.failures_table(corpus.failures),
         "panel": panel,
         "corrections_applied": _statuses(corrections, pd.concat(applied)),
-        "continuity": year_over_year_findings(pd.concat(years), pd.concat(documents), pd.concat(carried)),
+        "continuity": year_over_year_findings(_concat(years), _concat(documents), _concat(carried)),
         "about": pd.DataFrame([stamp]).astype({"corrections_sha256": "string"}),
         "workbook": {name: _concat([w[name] for w in workbook]) for name in workbook[0]},
     }

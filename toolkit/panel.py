@@ -7,6 +7,10 @@ forms is counted once in analyses.
 layer (``toolkit.harmonise``) and the measures (``toolkit.measures``), and returns
 every table it made. Identities are evaluated again on the corrected values
 (``checks_failed_corrected``), beside the count on the values as printed.
+
+A pre-2019 report is a row too: its ``era`` is "local form", its national measures are
+null, and the core measures (``toolkit.crosswalk``), each with its grade, follow every
+report across the eras.
 """
 from __future__ import annotations
 
@@ -15,17 +19,20 @@ import pandas as pd
 from toolkit.checks import section3_failures, section4_failures
 from toolkit.corrections import apply_corrections
 from toolkit.codebook import SECTION3_COLUMNS
+from toolkit.crosswalk import PRE_2019, core_table
 from toolkit.harmonise import harmonise_section3, harmonise_section4
 from toolkit.measures import appeal_measures, harmonised_wide, refusal_measures
 
 ID_COLUMNS = ["report", "agency", "year", "province", "prefecture", "county", "division_code", "level",
-              "agency_kind", "scope", "collection", "format",
+              "agency_kind", "scope", "collection", "format", "era", "legacy_form",
               "section2_template", "section3_template", "processing_fee_yuan"]
+LOCAL_FORM = "local form"
+ERAS = (LOCAL_FORM, "2019 template", "2021 template")
 FORMAT_PREFERENCE = ["html", "docx", "pdf", "text", "ocr"]  # for the same report in several forms
 
 
 def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.DataFrame,
-                corrections: pd.DataFrame) -> dict[str, pd.DataFrame]:
+                corrections: pd.DataFrame, legacy_rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Harmonised sections, the panel and the corrections with their status."""
     h3, applied3 = apply_corrections(harmonise_section3(section3), corrections, "section3")
     h4, applied4 = apply_corrections(harmonise_section4(section4), corrections, "section4")
@@ -36,9 +43,9 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
     flags["checks_failed_corrected"] = _identities_after_corrections(
         flags["checks_failed"], section3, section4, applied)
     panel = (
-        reports[ID_COLUMNS].set_index("report")
+        reports.assign(era=era(reports))[ID_COLUMNS].set_index("report")
         .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
-        .join(measures).join(flags).reset_index()
+        .join(measures).join(core_table(reports, legacy_rows, h3, h4)).join(flags).reset_index()
     )
     panel["preferred"] = preferred(panel)
     return {
@@ -47,6 +54,13 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
         "panel": panel,
         "corrections_applied": applied,
     }
+
+
+def era(reports: pd.DataFrame) -> pd.Series:
+    """"local form" for a pre-2019 report, else its national template (section 三's, else
+    section 二's): "2019 template" or "2021 template"; null when it printed neither."""
+    national = reports["section3_template"].fillna(reports["section2_template"]) + " template"
+    return national.mask(reports["template"] == PRE_2019, LOCAL_FORM).astype("str")
 
 
 def _identities_after_corrections(before: pd.Series, section3: pd.DataFrame, section4: pd.DataFrame,
@@ -83,12 +97,13 @@ def _record(tidy: pd.DataFrame, key: str, fixed: dict, section: str, by_name: bo
 
 
 def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:
+    """Checks failed, OCR, and the cells of sections 三/四 by flag (0 for a report without them)."""
     cells = pd.concat([h3, h4])
     counts = pd.crosstab(cells["report"], cells["flag"]).reindex(
         columns=["blank", "derived", "unread", "corrected"], fill_value=0)
     counts.columns = [f"cells_{flag}" for flag in counts.columns]
     own = reports.set_index("report")[["checks_failed", "ocr_used"]]
-    return own.join(counts).fillna({c: 0 for c in counts.columns})
+    return own.join(counts).fillna({c: 0 for c in counts.columns}).astype(dict.fromkeys(counts.columns, "int64"))
 
 
 def preferred(panel: pd.DataFrame) -> pd.Series:

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
+from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter, StrMethodFormatter
 
 from toolkit.config import IN_REPOSITORY, ROOT
@@ -40,6 +41,12 @@ LABELS = {  # names of the panel and of toolkit.analysis, as charts show them
     "granted_in_full": "予以公开 granted in full", "partially_granted": "部分公开 granted in part",
     "withheld": "不予公开 withheld", "not_held": "不掌握 not held", "other_unable": "其他无法提供 other unable",
     "not_processed": "不予处理 not processed", "other": "其他处理 other",
+    # the core measures (toolkit.crosswalk), named for every era
+    "requests_received": "收到申请 requests received", "requests_answered": "答复/办结 requests answered",
+    "granted_full_or_part": "同意/予以公开（含部分）granted in full or part",
+    "refused": "否决/不予公开 refused", "not_held_or_not_exist": "不掌握/信息不存在 not held",
+    "unclear": "申请内容不明确 unclear", "other_answers": "其他答复 other answers",
+    "reconsiderations": "行政复议 reconsiderations", "lawsuits": "行政诉讼 lawsuits", "fees_yuan": "信息处理费 fees (元)",
 }
 
 
@@ -134,4 +141,40 @@ def strip(table: pd.DataFrame, x: str, y: str, title: str, xlabel: str, name: st
         axes.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         axes.xaxis.set_minor_formatter(NullFormatter())
+    return _finish(figure, name)
+
+
+def series_with_breaks(values: pd.DataFrame, grades: pd.DataFrame, breaks: dict[float, str], title: str,
+                       xlabel: str, ylabel: str, name: str, *, n: str) -> plt.Figure:
+    """One line per column over the years, each point filled where its grade is exact and
+    hollow where approximate; a dashed vertical line at each break (``breaks``: x -> what
+    begins there), which no line crosses, and a gap for a year without a report."""
+    if values.index.has_duplicates:
+        raise ValueError("one value per year: the series holds two reports of one year")
+    use_cjk_font()
+    years = pd.Index(range(int(values.index.min()), int(values.index.max()) + 1))
+    values, grades = values.reindex(years).astype("float"), grades.reindex(years)
+    edges = [float("-inf"), *sorted(breaks), float("inf")]
+    figure, axes = plt.subplots(figsize=(9, 4.5))
+    handles = []
+    for column in values.columns:
+        color = None
+        for low, high in zip(edges, edges[1:]):
+            part = values[column][(years > low) & (years < high)]
+            line, = axes.plot(part.index, part, color=color, label=column)
+            color = line.get_color()
+        handles.append(line)
+        for grade, face in (("exact", color), ("approximate", "white")):
+            shown = values[column].where(grades[column] == grade)
+            axes.plot(shown.index, shown, linestyle="none", marker="o", color=color, markerfacecolor=face)
+    for x, label in breaks.items():
+        axes.axvline(x, color="grey", linestyle="--", linewidth=1)
+        axes.annotate(label, (x, 1), xycoords=("data", "axes fraction"), xytext=(-3, -4), textcoords="offset points",
+                      rotation=90, ha="right", va="top", fontsize="small", color="grey")
+    _titled(axes, title, n, xlabel=xlabel, ylabel=ylabel)
+    axes.set_xticks(list(years))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    markers = [Line2D([], [], color="grey", marker="o", linestyle="none", markerfacecolor=face, label=label)
+               for face, label in (("grey", "exact"), ("white", "approximate"))]
+    axes.legend(handles=[*handles, *markers], title=None, fontsize="small", bbox_to_anchor=(1.01, 1), loc="upper left")
     return _finish(figure, name)

@@ -5,6 +5,8 @@ person would look for it (``read_at``: "page 4, table 2, row 4", "table 1, row 7
 "line 76"), the row's label as the report prints it (``label_printed``) and the line of
 the lifted text (``line``), and a ``status``: ``printed``, ``blank`` (the report states
 nothing there) or ``unread`` (the toolkit could not read it; the record's notes say why).
+A pre-2019 report's local statistics table is kept as printed in ``legacy_rows``, and
+its failed checks in ``legacy_checks``.
 """
 from __future__ import annotations
 
@@ -18,14 +20,16 @@ WHERE = ["label_printed", "read_at", "line"]  # where a value was read, in the s
 
 
 def reports_table(reports: list[Report]) -> pd.DataFrame:
-    """One row per report: header fields, provenance and check counts."""
+    """One row per report: header fields, provenance and check counts (a pre-2019 report's
+    failed checks are its table's, ``legacy_checks``)."""
     rows = []
     for report in reports:
-        p = report.provenance
+        p, legacy = report.provenance, report.record["legacy"] or {}
         rows.append({
             "report": report.name,
             **{key: report.record[key] for key in HEADER_FIELDS},
-            "checks_failed": len(report.checks),
+            "legacy_form": legacy.get("form"),
+            "checks_failed": len(report.checks) + len(legacy.get("checks", [])),
             "ocr_used": bool(p["reader"].get("ocr", False)),
             "values_unresolved": len(report.unresolved),
             "notes": " | ".join(report.notes),
@@ -92,6 +96,29 @@ def narrative_table(reports: list[Report]) -> pd.DataFrame:
     rows = [{"report": r.name, **c} for r in reports for c in r.provenance.get("narrative_counts", [])]
     return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS).astype(
         {"narrative": "Int64", "table": "Int64", "table_with_carried_over": "Int64", "holds": "boolean", "line": "Int64"})
+
+
+LEGACY_ROWS = ["report", "agency", "year", "form", "order", "key", "parent", "label", "unit", "value", "cumulative",
+               "read_at"]
+LEGACY_CHECKS = ["report", "agency", "year", "check", "row", "column", "expected", "printed", "message"]
+
+
+def legacy_rows_table(reports: list[Report]) -> pd.DataFrame:
+    """One row per printed row of a pre-2019 statistics table: its form, label and unit as
+    printed, this year's value and the cumulative (历年累计), where it was read."""
+    rows = [{"report": r.name, "agency": r.record["agency"], "year": r.record["year"], "form": legacy["form"],
+             **{name: row.get(name) for name in LEGACY_ROWS[4:]}}
+            for r in reports if (legacy := r.record["legacy"]) for row in legacy["rows"]]
+    return pd.DataFrame(rows, columns=LEGACY_ROWS).astype(
+        {"year": "Int64", "order": "Int64", "value": "Float64", "cumulative": "Float64"})
+
+
+def legacy_checks_table(reports: list[Report]) -> pd.DataFrame:
+    """One row per check of a pre-2019 table that fails (其中 rows that do not add up …)."""
+    rows = [{"report": r.name, "agency": r.record["agency"], "year": r.record["year"],
+             **{name: check.get(name) for name in LEGACY_CHECKS[3:]}}
+            for r in reports if (legacy := r.record["legacy"]) for check in legacy["checks"]]
+    return pd.DataFrame(rows, columns=LEGACY_CHECKS).astype({"year": "Int64", "expected": "Float64", "printed": "Float64"})
 
 
 def failures_table(failures: list[dict]) -> pd.DataFrame:

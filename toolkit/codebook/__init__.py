@@ -114,6 +114,11 @@ def crosswalk_forms() -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for form, _ in crosswalk()))
 
 
+def legacy_row_definitions() -> tuple[dict, ...]:
+    """Rows of legacy_rows.csv: key, Chinese label, its variants and meaning (for the data dictionary)."""
+    return _table("legacy_rows.csv")
+
+
 # --- pre-2019 local forms (legacy_rows.csv, legacy_forms.csv, legacy_form_rows.csv) ---
 
 @cache
