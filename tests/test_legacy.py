@@ -3,11 +3,14 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from toolkit import codebook, read_report
 from toolkit.errors import PreNationalFormat
-from toolkit.legacy import cumulative_findings, read_legacy_table
+from toolkit import tidy
+from toolkit.continuity import year_over_year_findings
+from toolkit.legacy import read_legacy_table
 
 HEADER = "指标名称 计量单位 2012年度 历年累计 "
 
@@ -180,7 +183,9 @@ def test_the_2018_page_reads_as_checked_by_hand(shared):
 def test_cumulative_figures_carry_over_or_are_a_finding(shared):
     names = ["legacy/pingtan_syq_2016.excerpt.txt", "legacy/pingtan_syq_2017.excerpt.txt",
              "pingtan/pingtan_2018_gwh_preformat.html"]
-    records = [{"report": Path(name).name, **read_report(shared / "corpus" / name).to_dict()} for name in names]
-    found = {(f["year"], f["row"]): (f["printed"], f["expected"], f["holds"]) for f in cumulative_findings(records)}
+    reports = [read_report(shared / "corpus" / name) for name in names]
+    table = year_over_year_findings(tidy.reports_table(reports), pd.DataFrame(columns=["report", "template", "item", "column", "value", "status"]),
+                                    pd.DataFrame(columns=["report", "row", "column", "value"]), tidy.legacy_rows_table(reports))
+    found = {(f.year, f.item): (f.printed, f.expected, f.holds) for f in table.itertuples() if f.check == "cumulative"}
     assert found[(2018, "active_total")] == (12106, 12106, True)  # 10037 + 2069
     assert found[(2017, "active_total")] == (10037, 85376 + 2122, False)  # the 2017 form restarts the count

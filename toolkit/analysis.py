@@ -222,13 +222,17 @@ def core_series(panel: pd.DataFrame, agencies: list[str], grades: bool = False) 
     return rows.set_index(["year", "agency"])[["era", *columns]].rename(columns=columns)
 
 
+BREAK_NAMES = {"2019 template": "2019 regulation and template", "2021 template": "2021 template"}
+
+
 def era_breaks(series: pd.DataFrame) -> dict[float, str]:
     """Where a series (of ``core_series``) changes era: the point halfway between the last
     year of one era and the first of the next -> the new era."""
     years = series.reset_index()[["year", "era"]].dropna().drop_duplicates().sort_values("year")
     changes = years[years["era"] != years["era"].shift()].iloc[1:]
     before = [years.loc[years["year"] < year, "year"].max() for year in changes["year"]]
-    return {(int(last) + int(year)) / 2: era for last, year, era in zip(before, changes["year"], changes["era"])}
+    return {(int(last) + int(year)) / 2: BREAK_NAMES.get(era, era)
+            for last, year, era in zip(before, changes["year"], changes["era"])}
 
 
 def comparability(panel: pd.DataFrame, agencies: list[str]) -> pd.DataFrame:

@@ -3,7 +3,9 @@
 - ``carried_over``: section 三's 上年结转 against last year's 结转下年度继续办理,
   column by column;
 - ``in_force``: section 二's 现行有效件数 (2021 template, 规章 and 规范性文件)
-  against last year's plus 本年制发 minus 本年废止, when both years print it.
+  against last year's plus 本年制发 minus 本年废止, when both years print it;
+- ``cumulative``: a pre-2019 table's 历年累计 against last year's 历年累计 plus this
+  year's number, row by row (``item`` is the row's key).
 
 A difference is a finding, not an error to fix. Blank cells count as zero in the
 expected figure (``blanks_read_as_zero`` says how many); an unread one leaves it null.
@@ -17,10 +19,13 @@ COLUMNS = ["agency", "report", "year", "previous_report", "previous_year", "chec
 IN_FORCE_ITEMS = ["regulations", "normative_documents"]
 
 
-def year_over_year_findings(reports: pd.DataFrame, section2: pd.DataFrame, section3: pd.DataFrame) -> pd.DataFrame:
+def year_over_year_findings(reports: pd.DataFrame, section2: pd.DataFrame, section3: pd.DataFrame,
+                            legacy_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (consecutive pair of an agency's reports, check, item, column), with ``holds``."""
     pairs = _consecutive(reports)
     found = [_carried_over(pairs, section3), _in_force(pairs, section2)]
+    if legacy_rows is not None:
+        found.append(_cumulative(pairs, legacy_rows))
     table = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=COLUMNS)], ignore_index=True)
     known = table["printed"].notna() & table["expected"].notna()
     table["holds"] = (table["printed"] == table["expected"]).astype("boolean").where(known)
@@ -60,6 +65,16 @@ def _in_force(pairs: pd.DataFrame, section2: pd.DataFrame) -> pd.DataFrame:
     return table.assign(check="in_force", column="in_force",
                         expected=table["previous"] + table["issued"] - table["repealed"],
                         blanks_read_as_zero=table["blanks_now"] + table["blanks_last"])
+
+
+def _cumulative(pairs: pd.DataFrame, legacy_rows: pd.DataFrame) -> pd.DataFrame:
+    rows = legacy_rows.dropna(subset=["key"])
+    now = rows[["report", "key", "value", "cumulative"]].rename(columns={"key": "item", "cumulative": "printed"})
+    before = rows[["report", "key", "cumulative"]].rename(
+        columns={"report": "previous_report", "key": "item", "cumulative": "previous"})
+    table = pairs.merge(now, on="report").merge(before, on=["previous_report", "item"])
+    return table.assign(check="cumulative", column="历年累计", expected=table["previous"] + table["value"],
+                        blanks_read_as_zero=0)
 
 
 def _cells(section3: pd.DataFrame, key: str, row: str) -> pd.DataFrame:

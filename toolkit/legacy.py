@@ -393,25 +393,3 @@ def _check(check: str, table: LegacyTable, i: int, column: str, expected, printe
     row = table.rows[i]
     return {"check": check, "row": row.key or row.label, "column": column, "expected": expected,
             "printed": printed, "message": message}
-
-
-def cumulative_findings(reports: list[dict]) -> list[dict]:
-    """This year's 历年累计 against last year's plus this year, for one agency's
-    consecutive pre-2019 reports of the same form; ``reports`` are records as dicts
-    with ``report`` (the name), ``agency``, ``year`` and ``legacy``."""
-    by_year = {(r["agency"], r["year"]): r for r in reports if r.get("legacy")}
-    found = []
-    for (agency, year), report in sorted(by_year.items(), key=lambda item: (item[0][0], item[0][1])):
-        last = by_year.get((agency, year - 1))
-        if last is None:
-            continue
-        before = {row["key"]: row for row in last["legacy"]["rows"] if row["key"]}
-        for row in report["legacy"]["rows"]:
-            previous = before.get(row["key"])
-            if previous is None or None in (row["value"], row["cumulative"], previous["cumulative"]):
-                continue
-            expected = previous["cumulative"] + row["value"]
-            found.append({"report": report["report"], "previous_report": last["report"], "agency": agency,
-                          "year": year, "row": row["key"], "label": row["label"], "printed": row["cumulative"],
-                          "expected": expected, "holds": row["cumulative"] == expected})
-    return found

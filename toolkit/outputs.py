@@ -104,7 +104,7 @@ def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_ch
     ``on_chunk``); returns the tables made from every report at the end, and what the
     workbook's summary and section 三 as printed need (``workbook``)."""
     corrections = load_corrections(corrections_path)
-    panels, applied, years, carried, documents, workbook = [], [], [], [], [], []
+    panels, applied, years, carried, documents, cumulative, workbook = [], [], [], [], [], [], []
     shown = 0  # reports whose section 三 the workbook lays out
     for reports in in_chunks(corpus.reports, chunk) if corpus.reports else [[]]:
         if on_chunk:
@@ -124,6 +124,7 @@ def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_ch
         three, two = tables["section3"], tables["section2"]  # of these, continuity needs a few rows and columns
         carried.append(three.loc[three["row"].isin(["carried_over", "carried_forward"]), ["report", "row", "column", "value"]])
         documents.append(two.loc[two["item"].isin(IN_FORCE_ITEMS), ["report", "template", "item", "column", "value", "status"]])
+        cumulative.append(tables["legacy_rows"][["report", "key", "value", "cumulative"]])
         workbook.append(workbook_rows(tables, AS_PRINTED_REPORTS - shown))
         shown += len(reports)
     panel = _concat(panels)
@@ -133,7 +134,7 @@ def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_ch
         "failures": tidy.failures_table(corpus.failures),
         "panel": panel,
         "corrections_applied": _statuses(corrections, pd.concat(applied)),
-        "continuity": year_over_year_findings(_concat(years), _concat(documents), _concat(carried)),
+        "continuity": year_over_year_findings(_concat(years), _concat(documents), _concat(carried), _concat(cumulative)),
         "about": pd.DataFrame([stamp]).astype({"corrections_sha256": "string"}),
         "workbook": {name: _concat([w[name] for w in workbook]) for name in workbook[0]},
     }
