@@ -15,7 +15,7 @@ def _tables(rows_per_report: dict[str, dict[str, list]]) -> dict[str, pd.DataFra
     pairs, its label as printed the first item (None: none kept)."""
     reports = pd.DataFrame({
         "report": list(rows_per_report), "agency": "某某县人民政府", "year": pd.array([2023] * len(rows_per_report), "Int64"),
-        "format": "pdf", "section3_template": "2021", "checks_failed": 0, "notes": "",
+        "format": "pdf", "section3_template": "2021", "template": "2021", "checks_failed": 0, "notes": "",
     })
     cells = [
         {"report": report, "template": "2021", "row": row, "column": column, "value": value, "status": status,
@@ -81,6 +81,16 @@ def test_a_report_without_section3_gets_a_block_that_says_so(tmp_path):
     workbook.write_workbook(tables, tmp_path / "t.xlsx")
     rows = _rows(tmp_path / "t.xlsx", "section3_as_printed")
     assert rows[-2][0].startswith("no section 三 table was read")
+
+
+def test_a_pre_2019_report_is_sent_to_its_rows_as_printed(tmp_path):
+    tables = _tables({"a.pdf": {"new_received": [None, *PRINTED]}})
+    old = tables["reports"].assign(report="old.txt", template="pre-2019", section3_template=None)
+    tables["reports"] = pd.concat([tables["reports"], old], ignore_index=True)
+    workbook.write_workbook(tables, tmp_path / "t.xlsx")
+    assert _rows(tmp_path / "t.xlsx", "section3_as_printed")[-2][0].endswith("its rows as printed are in legacy_rows")
+    summary = pd.read_excel(tmp_path / "t.xlsx", sheet_name="summary")
+    assert summary["template 表格式"].tolist() == ["2021", "pre-2019"]
 
 
 def test_control_characters_a_worksheet_cannot_hold_are_dropped_not_fatal(tmp_path):

@@ -31,7 +31,8 @@ from toolkit.tidy import reports_table
 
 CACHE = "cache"  # under --out: what each file gave, so a run can be resumed or repeated cheaply
 SUMMARY_ROWS = 30
-SUMMARY_COLUMNS = ["report", "agency", "year", "section3_template", "checks_failed", "values_unresolved"]
+REQUESTS_ACCEPTED = ("requests_total", "applications_formal")  # the pre-2019 forms' rows of requests
+SUMMARY_COLUMNS = ["report", "agency", "year", "template", "checks_failed", "values_unresolved"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +157,11 @@ def outcome(read: Corpus, corpus: Corpus, existing: Corpus, tables: dict, out: s
 
 
 def _total(report, row: str):
+    """Section 三's total of a row; for a pre-2019 table, requests are the row of
+    requests accepted, as printed (its form has no 本年新收 and no 不掌握)."""
+    if legacy := report.record.get("legacy"):
+        accepted = next((r for r in legacy["rows"] if r["key"] in REQUESTS_ACCEPTED), None)
+        return accepted["value"] if accepted and row == "new_received" else None
     section3 = report.record["section3"] or {}
     return section3.get(row, [None])[-1]
 

@@ -91,7 +91,7 @@ def workbook_rows(tables: dict[str, pd.DataFrame], room: int) -> dict[str, pd.Da
     needed = section3["report"].isin(laid_out) | ((section3["column"] == "total")
                                                    & section3["row"].isin(SUMMARY_COUNTS.values()))
     cells = pd.concat([tables[s][["report", "status"]] for s in ("section2", "section3", "section4") if s in tables])
-    return {"reports": reports[["report", "agency", "year", "format", "section3_template", "checks_failed", "notes"]],
+    return {"reports": reports[["report", "agency", "year", "format", "template", "checks_failed", "notes"]],
             "section3": section3[needed], "unread": cells[cells["status"] == UNREAD]}
 
 
@@ -115,17 +115,17 @@ def _write_section3_as_printed(sheet, reports: pd.DataFrame, section3: pd.DataFr
     sheet.append([LEGEND])
     headings = ["", *[SECTION3_HEADINGS[c] for c in SECTION3_COLUMNS], "row (codebook)", "read at"]
     at = section3.groupby("report", sort=False).indices
-    shown = reports.loc[reports["report"].isin(starts), ["report", "agency", "year", "format"]]
+    shown = reports.loc[reports["report"].isin(starts), ["report", "agency", "year", "format", "template"]]
     for first in range(0, len(shown), CHUNK):
         chunk = list(_plain(shown.iloc[first:first + CHUNK]))
         positions = [i for report, *_ in chunk for i in at.get(report, [])]
         cells = {}
         for cell in _plain(section3.iloc[positions][SECTION3_CELLS]):
             cells.setdefault(cell[0], []).append(cell)
-        for report, agency, year, source in chunk:
+        for report, agency, year, source, template in chunk:
             sheet.append([_bold(sheet, f"{report} · {agency or 'agency not found'} · {year or 'year not found'} · {source}")])
             sheet.append([_bold(sheet, h) for h in headings])
-            for row in _printed_rows(cells.get(report, [])):
+            for row in _printed_rows(cells.get(report, []), template):
                 sheet.append(row)
             sheet.append([])
     if left_out := len(reports) - len(starts):
@@ -135,8 +135,10 @@ def _write_section3_as_printed(sheet, reports: pd.DataFrame, section3: pd.DataFr
                       "from section3.excel.csv or ../section3.parquet (columns label_printed, read_at)."])
 
 
-def _printed_rows(cells: list[tuple]) -> list[list]:
+def _printed_rows(cells: list[tuple], template: str | None = None) -> list[list]:
     """A report's cells (``SECTION3_CELLS``) as the rows of its printed table."""
+    if template == "pre-2019":
+        return [["a pre-2019 local form, not the national section 三: its rows as printed are in legacy_rows"]]
     rows = {}
     for _, row, column, value, status, printed, read_at in cells:
         if row not in rows:
@@ -153,7 +155,7 @@ def _summary(journalist: dict[str, pd.DataFrame], starts: dict[str, int]) -> pd.
     unread = journalist["unread"].groupby("report").size()
     return pd.DataFrame({
         "report": reports["report"], "agency 机关": reports["agency"], "year 年度": reports["year"],
-        "format": reports["format"], "section 三 template": reports["section3_template"],
+        "format": reports["format"], "template 表格式": reports["template"],
         **{heading: shown.reindex(pd.MultiIndex.from_arrays([reports["report"], [row] * len(reports)])).to_numpy()
            for heading, row in SUMMARY_COUNTS.items()},
         "identity checks failed 勾稽不符": reports["checks_failed"],
