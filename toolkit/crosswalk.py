@@ -41,22 +41,25 @@ def core_columns() -> list[str]:
 def core_measures(values: pd.DataFrame, forms: pd.Series) -> pd.DataFrame:
     """One row per report of ``forms`` (report -> form): ``core_<name>`` and its grade, from
     ``values`` (report x row key; missing: not printed or not read)."""
-    table = pd.DataFrame(index=forms.index)
-    for name in CORE:
-        value = pd.Series(pd.NA, index=forms.index, dtype="Float64")
-        grade = pd.Series("none", index=forms.index, dtype="str")
-        for form in forms.dropna().unique():
+    pieces = []
+    for form, reports in forms.groupby(forms, sort=False).groups.items():
+        mine = values.reindex(index=reports)
+        columns = {}
+        for name in CORE:
             mapping = codebook.crosswalk().get((form, name))
-            if mapping is None:
-                continue
-            mine = forms == form
-            grade[mine] = mapping["grade"]
-            if mapping["grade"] != "none":
+            grade = "none" if mapping is None else mapping["grade"]
+            value = pd.Series(pd.NA, index=reports, dtype="Float64")
+            if grade != "none":
                 rows = list(dict.fromkeys(IN_HARMONISED.get(row, row) for row in mapping["rows"]))
-                value[mine] = values.reindex(index=forms.index[mine], columns=rows).astype("Float64").sum(
-                    axis=1, skipna=False)
-        table[f"core_{name}"], table[f"core_{name}_grade"] = value, grade
-    return table
+                value = mine.reindex(columns=rows).astype("Float64").sum(axis=1, skipna=False)
+            columns[f"core_{name}"], columns[f"core_{name}_grade"] = value, pd.Series(grade, index=reports, dtype="str")
+        pieces.append(pd.DataFrame(columns, index=reports))
+    empty = pd.DataFrame({column: pd.Series(dtype="Float64" if not column.endswith("_grade") else "str")
+                          for column in core_columns()})
+    table = pd.concat([empty, *pieces]).reindex(forms.index)
+    grades = [column for column in core_columns() if column.endswith("_grade")]
+    table[grades] = table[grades].fillna("none")
+    return table.astype({column: "Float64" for column in core_columns() if not column.endswith("_grade")})
 
 
 def core_table(reports: pd.DataFrame, legacy_rows: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:
