@@ -9,7 +9,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 SAMPLE := $(addprefix data/raw/,000_323c267c87cacc94.txt 001_45c66cdd23912b77.txt 002_1ee472de9be0b35c.txt \
             003_8d388e7911cc997b.txt 004_05aca36cc1e89005.txt)
 
-.PHONY: help demo test extract review notebooks lab corpus clean
+.PHONY: help demo test extract review notebooks lab corpus ocr-answers clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,6 +36,10 @@ lab: $(INSTALLED) ## start JupyterLab on the notebooks (they read data/processed
 corpus: $(INSTALLED) ## re-extract the real reports of ../shared/corpus into data/processed/corpus (committed)
 	$(BIN)/python -m toolkit extract --manifest $(SHARED_CORPUS)/MANIFEST.tsv --out data/processed/corpus --replace --quiet; \
 	  test $$? -le 1  # 1 = some inputs are listed as failures, as expected
+
+ocr-answers: extract ## renew tests/fixtures/ocr_answers (the OCR engine's answers for the test scans), after changing the OCR code or engine
+	rm -rf tests/fixtures/ocr_answers
+	OGI_OCR_CACHE=$(CURDIR)/tests/fixtures/ocr_answers $(BIN)/python -m pytest -n auto --dist loadscope -q
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -6,6 +6,7 @@ import http.server
 import io
 import json
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -13,14 +14,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+OCR_ANSWERS = ROOT / "tests" / "fixtures" / "ocr_answers"
 
 
 def pytest_configure(config):
     """Keep the OCR engine's answers in pytest's cache folder (``.pytest_cache/d/ocr``, see
     ``toolkit/readers/ocr_cache.py``): a scan read again with the same engine and code is not
-    recognised again. A fresh clone reads every scan; ``OGI_OCR_CACHE=`` (empty) keeps none."""
+    recognised again. A fresh clone starts from the answers committed in ``tests/fixtures/ocr_answers``
+    (``make ocr-answers`` renews them), used only where the engine, its models and the OCR code
+    are the same; ``OGI_OCR_CACHE=`` (empty) keeps none."""
     if "OGI_OCR_CACHE" not in os.environ and getattr(config, "cache", None) is not None:
-        os.environ["OGI_OCR_CACHE"] = str(config.cache.mkdir("ocr"))
+        os.environ["OGI_OCR_CACHE"] = str(kept := config.cache.mkdir("ocr"))
+        for answers in OCR_ANSWERS.glob("ocr-*"):  # the committed answers, served only to the same engine
+            if not (kept / answers.name).exists():
+                shutil.copytree(answers, kept / answers.name, dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ it to ``.pytest_cache/d/ocr``; unset or empty, nothing is kept), each answer is 
 under a key made of the input pixels (their type, shape and bytes), what the call is
 (``kind`` and its parameters) and a fingerprint of everything else that decides the
 answer: the versions of rapidocr, onnxruntime, OpenCV and NumPy, the bytes of the model
-files and the engine's configuration, the machine's architecture and the source of the
-toolkit's OCR modules. The toolkit's own layout code (rules, cells, confidence, doubts)
+files and the engine's configuration (not the folder it is installed in), the machine's
+architecture and the source of the toolkit's OCR modules. The toolkit's own layout code (rules, cells, confidence, doubts)
 runs every time, on the answers. Answers are ``.npz`` files read without pickle; the
 fingerprint names their folder, and the folders of other fingerprints are removed on
 the first answer kept.
@@ -99,7 +99,7 @@ def fingerprint(engine) -> str:
         if model.is_file():
             digest.update(model.relative_to(models).as_posix().encode())
             digest.update(hashlib.sha256(model.read_bytes()).digest())
-    digest.update(OmegaConf.to_yaml(engine.cfg).encode())
+    digest.update(OmegaConf.to_yaml(engine.cfg).replace(str(models), "<models>").encode())  # not where installed
     here = Path(__file__).parent
     for source in ("ocr.py", "ocr_cache.py"):
         digest.update((here / source).read_bytes())
