@@ -69,13 +69,15 @@ def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
     for report, template, rows in reports:
         table = report.provenance["tables"].get(section, {})
         for name, cells in rows:
-            where = _where(table, name)
+            pairs = list(cells.items() if isinstance(cells, dict) else cells)
             unread = name in table.get("unread", [])
             doubtful = table.get("unread_cells", {}).get(name, [])
-            for i, (column, value) in enumerate(cells.items() if isinstance(cells, dict) else cells):
-                status = "printed" if value is not None else "unread" if unread or i in doubtful else "blank"
-                for field, item in zip(names, (report.name, template, name, column, value, status, *where)):
-                    columns[field].append(item)
+            for field, item in zip((*names[:3], *WHERE), (report.name, template, name, *_where(table, name))):
+                columns[field].extend([item] * len(pairs))  # the same for every cell of the row
+            columns["column"].extend(column for column, _ in pairs)
+            columns["value"].extend(value for _, value in pairs)
+            columns["status"].extend("printed" if value is not None else "unread" if unread or i in doubtful else "blank"
+                                     for i, (_, value) in enumerate(pairs))
     table = pd.DataFrame(columns) if columns["report"] else pd.DataFrame(columns=names)  # empty: untyped, as before
     return table.astype({"value": value_type, "line": "Int64"})
 
