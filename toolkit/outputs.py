@@ -59,8 +59,11 @@ def make_tables(corpus: Corpus, corrections_path: str | Path = CORRECTIONS, chun
     """Every output table, in memory: tidy, failures, panel layer, findings and ``about``
     (the data version, also a ``data_version`` column of ``reports`` and ``panel``)."""
     parts: dict[str, list[pd.DataFrame]] = {}
-    whole = _made(corpus, corrections_path, about(corpus.reports, corrections_path), chunk,
-                  lambda name, table: parts.setdefault(name, []).append(table))
+    made = _Chunks(corrections_path, about(corpus.reports, corrections_path),
+                   lambda name, table: parts.setdefault(name, []).append(table))
+    for reports in in_chunks(corpus.reports, chunk):
+        made.add(reports)
+    whole = made.whole(corpus.failures)
     whole.pop("workbook")
     tables = {name: _concat(tables) for name, tables in parts.items()}
     return {name: {**tables, **whole}[name] for name in ORDER}
@@ -78,66 +81,110 @@ def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path 
                   chunk: int = CHUNK) -> dict[str, pd.DataFrame]:
     """Write every table, record, export and the store under ``out``; returns the tables
     that are one row per report or fewer (``panel``, ``corrections_applied``, …)."""
-    out = Path(out)
-    (out / "records").mkdir(parents=True, exist_ok=True)
-    stamp = about(corpus.reports, corrections_path)
-    files = _TableFiles(out, stamp["data_version"])
-    records = _Records(out / "records")
-    whole = _made(corpus, corrections_path, stamp, chunk, files.append, records.write)
-    journalist = whole.pop("workbook")
-    for name in WHOLE:
-        files.append(name, whole[name])
-    dictionary = data_dictionary({name: files.columns(name) for name in ORDER})
-    files.append("data_dictionary", dictionary)
-    files.close()
-    records.drop_stale()
-    text = json.dumps(stamp, ensure_ascii=False, indent=1)
-    _atomic(out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
-    sizes = {name: (files.rows[name], files.columns(name).shape[1]) for name in [*ORDER, "data_dictionary"]}
-    write_exports(out, sizes, {**whole, "data_dictionary": dictionary}, journalist)
-    build_database(out)
-    return whole
+    writer = OutputWriter(out, about(corpus.reports, corrections_path), corrections_path, chunk)
+    writer.add(corpus.reports)
+    return writer.finish(corpus.failures)
 
 
-def _made(corpus: Corpus, corrections_path, stamp: dict, chunk: int, keep, on_chunk=None) -> dict[str, pd.DataFrame]:
-    """Hand each chunk's per-report tables to ``keep(name, table)`` (and its records to
-    ``on_chunk``); returns the tables made from every report at the end, and what the
-    workbook's summary and section 三 as printed need (``workbook``)."""
-    corrections = load_corrections(corrections_path)
-    panels, applied, years, carried, documents, cumulative, workbook = [], [], [], [], [], [], []
-    shown = 0  # reports whose section 三 the workbook lays out
-    for reports in in_chunks(corpus.reports, chunk) if corpus.reports else [[]]:
-        if on_chunk:
-            on_chunk(reports)
+class OutputWriter:
+    """The outputs of reports handed over in order (``add``, as many times as they come:
+    while the batch is still reading), stamped with ``stamp``; ``finish`` writes what
+    needs them all. ``abandon`` removes what was written to temporary files."""
+
+    def __init__(self, out: str | Path, stamp: dict, corrections_path: str | Path = CORRECTIONS, chunk: int = CHUNK):
+        self.out, self.stamp, self.chunk = Path(out), stamp, chunk
+        (self.out / "records").mkdir(parents=True, exist_ok=True)
+        self.files = _TableFiles(self.out, stamp["data_version"])
+        self.records = _Records(self.out / "records")
+        self.made = _Chunks(corrections_path, stamp, self.files.append)
+        self.waiting: list = []
+
+    def add(self, reports) -> None:
+        self.waiting += reports
+        while len(self.waiting) >= self.chunk:
+            self._write(self.waiting[:self.chunk])
+            self.waiting = self.waiting[self.chunk:]
+
+    def finish(self, failures: list[dict]) -> dict[str, pd.DataFrame]:
+        if self.waiting or not self.made.chunks:  # no record at all: the tables are written empty
+            self._write(self.waiting)
+        whole = self.made.whole(failures)
+        journalist = whole.pop("workbook")
+        for name in WHOLE:
+            self.files.append(name, whole[name])
+        dictionary = data_dictionary({name: self.files.columns(name) for name in ORDER})
+        self.files.append("data_dictionary", dictionary)
+        self.files.close()
+        self.records.drop_stale()
+        text = json.dumps(self.stamp, ensure_ascii=False, indent=1)
+        _atomic(self.out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
+        sizes = {name: (self.files.rows[name], self.files.columns(name).shape[1]) for name in [*ORDER, "data_dictionary"]}
+        write_exports(self.out, sizes, {**whole, "data_dictionary": dictionary}, journalist)
+        build_database(self.out)
+        return whole
+
+    def abandon(self) -> None:
+        self.files.abandon()
+
+    def _write(self, reports) -> None:
+        loaded_reports = [report.load() for report in reports]
+        self.records.write(loaded_reports)
+        self.made.add(loaded_reports)
+
+
+class _Chunks:
+    """Each chunk's per-report tables handed to ``keep(name, table)``; what needs every
+    report kept in its few columns, for ``whole``."""
+
+    def __init__(self, corrections_path, stamp: dict, keep):
+        self.corrections = load_corrections(corrections_path)
+        self.stamp, self.keep = stamp, keep
+        self.panels, self.applied, self.years, self.carried, self.documents, self.cumulative, self.workbook = (
+            [], [], [], [], [], [], [])
+        self.shown = 0  # reports whose section 三 the workbook lays out
+        self.chunks = 0
+
+    def add(self, reports: list) -> None:
         tables = {name: make(reports) for name, make in TIDY.items()}
         if not reports:  # no record: the columns all the same, so every table can be made
             described = [row["column"] for row in codebook.outputs() if row["table"] == "reports"]
             tables["reports"] = tables["reports"].reindex(columns=list(dict.fromkeys(["report", *described])))
-        tables["reports"]["data_version"] = stamp["data_version"]
-        mine = corrections[corrections["report"].isin(tables["reports"]["report"])]
+        tables["reports"]["data_version"] = self.stamp["data_version"]
+        mine = self.corrections[self.corrections["report"].isin(tables["reports"]["report"])]
         layer = build_panel(tables["reports"], tables["section3"], tables["section4"], mine, tables["legacy_rows"])
         for name in [*TIDY, *LAYER]:
-            keep(name, tables.get(name, layer.get(name)))
-        panels.append(layer["panel"])
-        applied.append(layer["corrections_applied"])
-        years.append(tables["reports"][["report", "agency", "year"]])
+            self.keep(name, tables.get(name, layer.get(name)))
+        self.panels.append(layer["panel"])
+        self.applied.append(layer["corrections_applied"])
+        self.years.append(tables["reports"][["report", "agency", "year"]])
         three, two = tables["section3"], tables["section2"]  # of these, continuity needs a few rows and columns
-        carried.append(three.loc[three["row"].isin(["carried_over", "carried_forward"]), ["report", "row", "column", "value"]])
-        documents.append(two.loc[two["item"].isin(IN_FORCE_ITEMS), ["report", "template", "item", "column", "value", "status"]])
-        cumulative.append(tables["legacy_rows"][["report", "key", "value", "cumulative"]])
-        workbook.append(workbook_rows(tables, AS_PRINTED_REPORTS - shown))
-        shown += len(reports)
-    panel = _concat(panels)
-    panel["preferred"] = preferred(panel)
-    panel["data_version"] = stamp["data_version"]
-    return {
-        "failures": tidy.failures_table(corpus.failures),
-        "panel": panel,
-        "corrections_applied": _statuses(corrections, pd.concat(applied)),
-        "continuity": year_over_year_findings(_concat(years), _concat(documents), _concat(carried), _concat(cumulative)),
-        "about": pd.DataFrame([stamp]).astype({"corrections_sha256": "string"}),
-        "workbook": {name: _concat([w[name] for w in workbook]) for name in workbook[0]},
-    }
+        self.carried.append(three.loc[three["row"].isin(["carried_over", "carried_forward"]),
+                                      ["report", "row", "column", "value"]])
+        self.documents.append(two.loc[two["item"].isin(IN_FORCE_ITEMS),
+                                      ["report", "template", "item", "column", "value", "status"]])
+        self.cumulative.append(tables["legacy_rows"][["report", "key", "value", "cumulative"]])
+        self.workbook.append(workbook_rows(tables, AS_PRINTED_REPORTS - self.shown))
+        self.shown += len(reports)
+        self.chunks += 1
+
+    def whole(self, failures: list[dict]) -> dict[str, pd.DataFrame]:
+        """The tables made from every report, and what the workbook's summary and
+        section 三 as printed need (``workbook``)."""
+        if not self.chunks:
+            self.add([])
+        panel = _concat(self.panels)
+        panel["preferred"] = preferred(panel)
+        panel["data_version"] = self.stamp["data_version"]
+        continuity = year_over_year_findings(_concat(self.years), _concat(self.documents), _concat(self.carried),
+                                             _concat(self.cumulative))
+        return {
+            "failures": tidy.failures_table(failures),
+            "panel": panel,
+            "corrections_applied": _statuses(self.corrections, pd.concat(self.applied)),
+            "continuity": continuity,
+            "about": pd.DataFrame([self.stamp]).astype({"corrections_sha256": "string"}),
+            "workbook": {name: _concat([w[name] for w in self.workbook]) for name in self.workbook[0]},
+        }
 
 
 def _statuses(corrections: pd.DataFrame, applied: pd.DataFrame) -> pd.DataFrame:
@@ -213,6 +260,14 @@ class _TableFiles:
             self.parquet[name].close()
             for suffix in ("csv", "parquet"):
                 os.replace(self._tmp(name, suffix), self.out / f"{name}.{suffix}")
+
+    def abandon(self) -> None:
+        """Close and remove the temporary files (the outputs in place are left as they were)."""
+        for name in self.csv:
+            self.csv[name].close()
+            self.parquet[name].close()
+            for suffix in ("csv", "parquet"):
+                self._tmp(name, suffix).unlink(missing_ok=True)
 
     def _schema(self, name: str, table: pd.DataFrame) -> pa.Schema:
         """The first chunk's schema, its empty columns typed from the dictionary, with the
