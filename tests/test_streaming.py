@@ -1,4 +1,6 @@
 """Outputs made a chunk of reports at a time are the tables of a one-shot run, cell for cell."""
+import json
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -8,7 +10,7 @@ from toolkit import synthetic
 from toolkit.cli import main
 from toolkit.config import RAW
 from toolkit.corpus import build_corpus
-from toolkit.outputs import make_tables, write_outputs
+from toolkit.outputs import OutputWriter, make_tables, write_outputs
 
 SEEDS = sorted(RAW.glob("00[0-4]_*.txt"))
 
@@ -72,3 +74,46 @@ def test_the_command_line_writes_from_the_cache_without_holding_every_record(inp
     reports = pd.read_csv(tmp_path / "reports.csv")
     assert len(reports) == len(list((tmp_path / "records").glob("*.json"))) == 11
     assert pd.read_csv(tmp_path / "failures.csv")["file"].tolist() == ["notes.txt"]
+
+
+def _written(folder):
+    return {path.relative_to(folder): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.suffix in (".csv", ".json") and "cache" not in path.parts}
+
+
+def test_outputs_written_while_reading_are_those_written_after(inputs, tmp_path, monkeypatch):
+    folder, corrections = inputs
+    (folder / "notes.txt").rename(tmp_path / "notes.txt")  # every input a record: the version is known before reading
+    try:
+        handed = []
+        monkeypatch.setattr("toolkit.outputs.CHUNK", 2)
+        real_add = OutputWriter.add
+        monkeypatch.setattr(OutputWriter, "add", lambda self, reports: (handed.append(len(reports)),
+                                                                       real_add(self, reports))[1])
+        args = ["extract", str(folder), "--corrections", str(corrections), "--jobs", "2", "--quiet"]
+        assert main([*args, "--out", str(tmp_path / "streamed")]) == 0
+        assert sum(handed) == 11 and len(handed) > 1  # handed over while the batch read
+        monkeypatch.setattr("toolkit.cli._early_writer", lambda *a: None)
+        assert main([*args, "--out", str(tmp_path / "after")]) == 0
+    finally:
+        (tmp_path / "notes.txt").rename(folder / "notes.txt")
+    streamed, after = _written(tmp_path / "streamed"), _written(tmp_path / "after")
+    assert streamed.keys() == after.keys()
+    for name in streamed:
+        if name.name != "data_version.json" and "about" not in name.name:  # they name the command line
+            assert streamed[name] == after[name], name
+
+
+def test_an_input_that_fails_while_outputs_are_written_early_gets_them_written_again(inputs, tmp_path, monkeypatch):
+    folder, corrections = inputs
+    monkeypatch.setattr("toolkit.outputs.CHUNK", 2)
+    abandoned = []
+    real_abandon = OutputWriter.abandon
+    monkeypatch.setattr(OutputWriter, "abandon", lambda self: (abandoned.append(True), real_abandon(self))[1])
+    assert main(["extract", str(folder), "--out", str(tmp_path), "--corrections", str(corrections),
+                 "--jobs", "1", "--quiet"]) == 1  # notes.txt fails: the version written early is not the run's
+    assert abandoned == [True] and not list(tmp_path.glob(".*.tmp"))
+    version = json.loads((tmp_path / "data_version.json").read_text(encoding="utf-8"))["data_version"]
+    assert set(pd.read_csv(tmp_path / "reports.csv")["data_version"]) == {version}
+    assert pq.read_schema(tmp_path / "section3.parquet").metadata[b"data_version"].decode() == version
+    assert len(list((tmp_path / "records").glob("*.json"))) == 11

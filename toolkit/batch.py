@@ -29,7 +29,7 @@ import stat
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pebble import ProcessPool
 from tqdm import tqdm
@@ -43,7 +43,7 @@ from toolkit.stored import StoredReport
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
 TASKS_PER_PROCESS = 10_000  # a reading process is replaced after this many files, so no leak grows unbounded
-IN_FLIGHT_PER_PROCESS = 4  # files handed out ahead per reading process: workers never wait, memory stays bounded
+IN_FLIGHT_PER_PROCESS = 256  # files handed out ahead per reading process: workers go on while the outputs are written
 MEMORY_LIMIT = int(os.environ.get("TOOLKIT_MEMORY_LIMIT", 3 * 2**30))  # bytes of address space a reading process may add
 DASK_PLUGIN = "toolkit-reading-pool"
 DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start the processes that stop a "
@@ -52,22 +52,23 @@ DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start 
 
 
 def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *, jobs: int | None = None,
-          scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-          progress: bool = True) -> tuple[list[StoredReport], list[dict], Counter]:
+          scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT, progress: bool = True,
+          on_ready: Callable[[list[StoredReport]], None] | None = None) -> tuple[list[StoredReport], list[dict], Counter]:
     """Read every (file, collection, manifest row) not yet in ``cache``; returns the
     records and the failures of all inputs, in input order, and what was done
     (``read`` now, ``cached``, ``duplicates``, ``unreadable``, ``records``, ``failed``).
-    The records stay in the cache: each is read from it when it is used."""
+    The records stay in the cache: each is read from it when it is used. With
+    ``on_ready``, the records are also handed to it in input order while the others
+    are still being read, as soon as every input before them is done."""
     inputs, cache = [_named(*item) for item in inputs], Cache(Path(cache))
-    keys, failed, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress)
-    reports, failures = [], []
+    order = _InOrder(inputs, cache, on_ready)
+    keys, failed, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress, order)
+    order.advance()
+    reports, failures = order.reports, []
     for (path, collection, row, name), key in zip(inputs, keys):
         entry = key if isinstance(key, dict) else failed.get(key)
         if entry:
             failures.append({"file": name, "path": printable(os.fsdecode(path)), **entry["failure"]})
-        else:
-            read = functools.partial(_placed, cache, key, path, collection, row, name)
-            reports.append(StoredReport(name, key[:64], read))
     counts.update(records=len(reports), failed=len(failures))
     if progress:
         tqdm.write(f"{counts['inputs']} files: {counts['read']} read now, {counts['cached']} from {cache.folder}, "
@@ -75,26 +76,51 @@ def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *,
     return reports, failures, counts
 
 
-def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout,
-                  progress) -> tuple[list[str | dict], dict[str, dict], Counter]:
+def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout, progress,
+                  order: "_InOrder") -> tuple[list[str | dict], dict[str, dict], Counter]:
     """Each input's cache key (or its failure, when it cannot be opened) and the entry
     of every key that is a failure, once every content missing from the cache has
     been read and saved. Records are not kept: they are in the cache."""
-    keys: list[str | dict] = []
-    failed: dict[str, dict] = {}
-    counts = Counter(inputs=len(inputs))
+    keys, failed, counts = order.keys, order.failed, Counter(inputs=len(inputs))
     with tqdm(total=len(inputs), desc="Extracting", unit="file", disable=not progress) as bar:
-        to_read = _to_read(inputs, cache, timeout, keys, failed, counts, bar)
+        to_read = _to_read(inputs, cache, timeout, keys, failed, counts, bar, order.pending)
         results = _on_dask(to_read, scheduler, timeout) if scheduler else _on_cores(to_read, jobs, timeout)
         for key, path, entry in results:
             cache.put(key, entry)
+            order.pending.discard(key)
             counts["read"] += 1
             bar.update()
             if "failure" in entry:
                 failed[key] = entry
                 if progress:
                     tqdm.write(f"FAILED {printable(os.fsdecode(path))}: {entry['failure']['message']}")
+            order.advance()
     return keys, failed, counts
+
+
+class _InOrder:
+    """The records of the inputs, in input order, placed as soon as every input up to
+    theirs is done (read, found in the cache or failed) and handed to ``on_ready``."""
+
+    def __init__(self, inputs: list[tuple], cache: Cache, on_ready=None):
+        self.inputs, self.cache, self.on_ready = inputs, cache, on_ready
+        self.keys: list[str | dict] = []   # each input's key (or failure), as they are hashed
+        self.failed: dict[str, dict] = {}  # key -> its failure entry
+        self.pending: set[str] = set()     # keys handed out to be read and not back yet
+        self.reports: list[StoredReport] = []
+        self.next = 0
+
+    def advance(self) -> None:
+        ready = []
+        while self.next < len(self.keys) and (isinstance(key := self.keys[self.next], dict) or key not in self.pending):
+            if not isinstance(key, dict) and key not in self.failed:
+                path, collection, row, name = self.inputs[self.next]
+                read = functools.partial(_placed, self.cache, key, path, collection, row, name)
+                ready.append(StoredReport(name, key[:64], read))
+            self.next += 1
+        self.reports += ready
+        if ready and self.on_ready:
+            self.on_ready(ready)
 
 
 def warm_up() -> None:
@@ -176,13 +202,13 @@ def code_version() -> str:
 
 
 def _to_read(inputs, cache: Cache, timeout: float, keys: list, failed: dict, counts: Counter,
-             bar) -> Iterator[tuple[str, Path]]:
+             bar, pending: set) -> Iterator[tuple[str, Path]]:
     """(key, file) for each content not in the cache, once; appends each input's key
     (or, for a file that cannot be opened, its failure) to ``keys``, and the failures
     found in the cache to ``failed``, as it goes."""
     queued, cached = set(), set()
     for path, _, _, _ in inputs:
-        key = _key(path)
+        key = key_of(path)
         keys.append(key)
         if isinstance(key, dict):
             if not bar.disable:
@@ -198,10 +224,11 @@ def _to_read(inputs, cache: Cache, timeout: float, keys: list, failed: dict, cou
             bar.update()
             continue
         queued.add(key)
+        pending.add(key)
         yield key, path
 
 
-def _key(path: Path) -> str | dict:
+def key_of(path: Path) -> str | dict:
     """The cache key of a file, or the failure entry of a file that cannot be read."""
     try:
         if stat.S_ISREG(path.stat().st_mode):  # a pipe or device would block the read

@@ -22,11 +22,12 @@ from toolkit import batch
 from toolkit.collect import MANIFEST, USER_AGENT, collect
 from toolkit.collect import summary as collect_summary
 from toolkit.config import CORRECTIONS
-from toolkit.corpus import Corpus, build_corpus, load_records, merged
+from toolkit.corpus import Corpus, build_corpus, corpus_inputs, load_records, merged
 from toolkit.corrections import CorrectionsError, load_corrections
-from toolkit.outputs import write_outputs
+from toolkit.data_version import about
+from toolkit.outputs import OutputWriter, write_outputs
 from toolkit.review import ReviewError, write_review
-from toolkit.stored import loaded
+from toolkit.stored import StoredReport, loaded
 from toolkit.tidy import reports_table
 
 CACHE = "cache"  # under --out: what each file gave, so a run can be resumed or repeated cheaply
@@ -87,15 +88,42 @@ def main(argv: list[str] | None = None) -> int:
     except (CorrectionsError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    read = build_corpus(args.paths, progress=not args.quiet, manifest=args.manifest, jobs=args.jobs,
-                        scheduler=args.scheduler, timeout=args.timeout, cache=Path(args.out) / CACHE,
-                        links_outside=args.follow_links_outside)
-    corpus = merged(read, *earlier, existing)
-    tables = write_outputs(corpus, args.out, args.corrections)
+    read, corpus, tables = _read_and_write(args, earlier, existing)
     if not args.quiet:
         print(summary(corpus))
         print(outcome(read, corpus, existing, tables, args.out))
     return 1 if read.failures else 0
+
+
+def _read_and_write(args, earlier: list[Corpus], existing: Corpus) -> tuple[Corpus, Corpus, dict]:
+    """Read the inputs and write the outputs: while the files are being read, when the
+    data version can be known before reading (every input can be opened and has a name
+    of its own), else once they all are. Both ways write the same files; when an input
+    then fails, what was written early is dropped and the outputs are written again."""
+    writer = _early_writer(args, earlier, existing)
+    read = build_corpus(args.paths, progress=not args.quiet, manifest=args.manifest, jobs=args.jobs,
+                        scheduler=args.scheduler, timeout=args.timeout, cache=Path(args.out) / CACHE,
+                        links_outside=args.follow_links_outside, on_ready=writer.add if writer else None)
+    corpus = merged(read, *earlier, existing)
+    if writer and about(corpus.reports, args.corrections) == writer.stamp:
+        writer.add(corpus.reports[len(read.reports):])
+        return read, corpus, writer.finish(corpus.failures)
+    if writer:
+        writer.abandon()
+    return read, corpus, write_outputs(corpus, args.out, args.corrections)
+
+
+def _early_writer(args, earlier: list[Corpus], existing: Corpus) -> OutputWriter | None:
+    """A writer stamped with the data version the outputs will have if every input
+    becomes a record, or None when that cannot be known before reading."""
+    inputs, skipped = corpus_inputs(args.paths, args.manifest, args.follow_links_outside)
+    names = [name for *_, name in inputs]
+    keys = [batch.key_of(path) for path, *_ in inputs]
+    if len(set(names)) < len(names) or any(isinstance(key, dict) for key in keys):
+        return None
+    expected = merged(Corpus([StoredReport(name, key[:64], None) for name, key in zip(names, keys)], skipped),
+                      *earlier, existing)
+    return OutputWriter(args.out, about(expected.reports, args.corrections), args.corrections)
 
 
 def _collect(args) -> int:

@@ -153,22 +153,30 @@ def manifest_inputs(manifest: str | Path) -> list[tuple[Path, str, dict, str]]:
             for row in rows]
 
 
+def corpus_inputs(paths: Iterable[str | Path] = (), manifest: str | Path | None = None,
+                  links_outside: bool = False) -> tuple[list[tuple], list[dict]]:
+    """(file, collection, manifest row, name) of every input under ``paths`` and in
+    ``manifest``, and the failures found on the way (a missing path, a link outside …)."""
+    found, skipped = walk(paths, links_outside=links_outside)
+    inputs = [(path, collection, None, name) for path, collection, name in found]
+    return inputs + (manifest_inputs(manifest) if manifest else []), skipped
+
+
 def build_corpus(paths: Iterable[str | Path] = (), progress: bool = True,
                  manifest: str | Path | None = None, *, jobs: int | None = None, scheduler: str | None = None,
                  timeout: float = batch.DEFAULT_TIMEOUT, cache: str | Path | None = None,
-                 links_outside: bool = False) -> Corpus:
+                 links_outside: bool = False, on_ready=None) -> Corpus:
     """Read every report under ``paths`` (and listed in ``manifest``, whose row is kept
     in the record's provenance); failures are collected, not raised. Files are read
     in ``jobs`` processes (default: one per core) or on the Dask cluster at
     ``scheduler``, each stopped after ``timeout`` seconds; with ``cache`` (a folder),
-    files read before are not read again (``toolkit.batch``). Symbolic links are
-    followed inside the folders named (anywhere with ``links_outside``)."""
-    found, skipped = walk(paths, links_outside=links_outside)
-    inputs = [(path, collection, None, name) for path, collection, name in found]
-    inputs += manifest_inputs(manifest) if manifest else []
+    files read before are not read again (``toolkit.batch``), and ``on_ready`` is given
+    the records in order while the rest are read. Symbolic links are followed inside
+    the folders named (anywhere with ``links_outside``)."""
+    inputs, skipped = corpus_inputs(paths, manifest, links_outside)
     with contextlib.nullcontext(cache) if cache else tempfile.TemporaryDirectory(prefix="toolkit-") as folder:
         reports, failures, _ = batch.build(inputs, folder, jobs=jobs, scheduler=scheduler,
-                                           timeout=timeout, progress=progress)
+                                           timeout=timeout, progress=progress, on_ready=on_ready if cache else None)
         if not cache:  # the records are in a folder about to go: read them now
             reports = loaded(reports)
     return Corpus(unique_names(reports), skipped + failures)

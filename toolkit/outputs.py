@@ -78,7 +78,7 @@ def _concat(chunks: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def write_outputs(corpus: Corpus, out: str | Path, corrections_path: str | Path = CORRECTIONS,
-                  chunk: int = CHUNK) -> dict[str, pd.DataFrame]:
+                  chunk: int | None = None) -> dict[str, pd.DataFrame]:
     """Write every table, record, export and the store under ``out``; returns the tables
     that are one row per report or fewer (``panel``, ``corrections_applied``, …)."""
     writer = OutputWriter(out, about(corpus.reports, corrections_path), corrections_path, chunk)
@@ -91,8 +91,9 @@ class OutputWriter:
     while the batch is still reading), stamped with ``stamp``; ``finish`` writes what
     needs them all. ``abandon`` removes what was written to temporary files."""
 
-    def __init__(self, out: str | Path, stamp: dict, corrections_path: str | Path = CORRECTIONS, chunk: int = CHUNK):
-        self.out, self.stamp, self.chunk = Path(out), stamp, chunk
+    def __init__(self, out: str | Path, stamp: dict, corrections_path: str | Path = CORRECTIONS,
+                 chunk: int | None = None):
+        self.out, self.stamp, self.chunk = Path(out), stamp, chunk or CHUNK
         (self.out / "records").mkdir(parents=True, exist_ok=True)
         self.files = _TableFiles(self.out, stamp["data_version"])
         self.records = _Records(self.out / "records")
