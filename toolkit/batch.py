@@ -84,9 +84,10 @@ def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout, progress,
     keys, failed, counts = order.keys, order.failed, Counter(inputs=len(inputs))
     with tqdm(total=len(inputs), desc="Extracting", unit="file", disable=not progress) as bar:
         to_read = _to_read(inputs, cache, timeout, keys, failed, counts, bar, order.pending)
-        results = _on_dask(to_read, scheduler, timeout) if scheduler else _on_cores(to_read, jobs, timeout)
+        results = _on_dask(to_read, scheduler, timeout) if scheduler else _on_cores(to_read, jobs, timeout, cache)
         for key, path, entry in results:
-            cache.put(key, entry)
+            if not entry.get("saved"):  # a record the reading process saved itself is not sent back
+                cache.put(key, entry)
             order.pending.discard(key)
             counts["read"] += 1
             bar.update()
@@ -149,6 +150,16 @@ def extract(path: str) -> dict:
     finally:
         if path.lower().endswith(".docx"):  # python-docx leaves reference cycles holding whole XML trees
             gc.collect()
+
+
+def extract_into(path: str, folder: str, key: str) -> dict:
+    """Read one file (in a reading process) and save its record in the cache ``folder``
+    under ``key``; what is sent back is the entry of a failure, or a line saying so."""
+    entry = extract(path)
+    if "failure" in entry:
+        return entry
+    Cache(Path(folder)).put(key, entry)
+    return {"code": entry["code"], "saved": True}
 
 
 class Cache:
@@ -239,12 +250,14 @@ def key_of(path: Path) -> str | dict:
     return _failed("unreadable", message)
 
 
-def _on_cores(to_read, jobs: int | None, timeout: float) -> Iterator[tuple[str, Path, dict]]:
-    """Read on this machine: ``jobs`` processes (default: one per core)."""
+def _on_cores(to_read, jobs: int | None, timeout: float, cache: Cache) -> Iterator[tuple[str, Path, dict]]:
+    """Read on this machine: ``jobs`` processes (default: one per core), each saving the
+    records it makes in ``cache`` itself (what it sends back is a line, not a record)."""
     jobs = jobs or os.cpu_count() or 1
     pool = _reading_processes(jobs)
     try:
-        submit = lambda path: pool.schedule(extract, (str(path),), timeout=timeout)  # noqa: E731
+        submit = lambda key, path: pool.schedule(  # noqa: E731
+            extract_into, (str(path), str(cache.folder), key), timeout=timeout)
         for key, path, future in _windowed(to_read, submit, wait, IN_FLIGHT_PER_PROCESS * jobs):
             yield key, path, _outcome(future, timeout)
     finally:
@@ -261,7 +274,7 @@ def _on_dask(to_read, scheduler: str, timeout: float) -> Iterator[tuple[str, Pat
         client.register_plugin(_reading_pool(), name=DASK_PLUGIN)
         try:
             slots = sum(client.nthreads().values()) or 1
-            submit = lambda path: client.submit(_read_on_worker, str(path), timeout, pure=False)  # noqa: E731
+            submit = lambda key, path: client.submit(_read_on_worker, str(path), timeout, pure=False)  # noqa: E731
             for key, path, future in _windowed(to_read, submit, dask_wait, IN_FLIGHT_PER_PROCESS * slots):
                 yield key, path, _outcome(future, timeout)
         finally:
@@ -277,12 +290,12 @@ def _reading_processes(workers: int) -> ProcessPool:
 
 def _windowed(to_read, submit, wait_for, window: int):
     """(key, file, future) as each finishes, with at most ``window`` files handed out."""
-    pending = {submit(path): (key, path) for key, path in itertools.islice(to_read, window)}
+    pending = {submit(key, path): (key, path) for key, path in itertools.islice(to_read, window)}
     while pending:
         done, _ = wait_for(list(pending), return_when=FIRST_COMPLETED)
         for future in done:
             yield *pending.pop(future), future
-        pending.update({submit(path): (key, path) for key, path in itertools.islice(to_read, len(done))})
+        pending.update({submit(key, path): (key, path) for key, path in itertools.islice(to_read, len(done))})
 
 
 def _outcome(future, timeout: float) -> dict:
