@@ -75,7 +75,7 @@ def build_database(processed: str | Path = PROCESSED) -> Path:
     target = processed / DATABASE
     tmp = target.with_name(f".{DATABASE}.tmp")
     tmp.unlink(missing_ok=True)
-    with duckdb.connect(str(tmp), config={"memory_limit": DATABASE_MEMORY}) as con:
+    with duckdb.connect(str(tmp), config={"memory_limit": DATABASE_MEMORY, "threads": 1}) as con:
         con.execute("SET enable_progress_bar = false")  # the progress is extract's to show
         for parquet in sorted(processed.glob("*.parquet")):
             con.execute(f'CREATE TABLE "{parquet.stem}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
