@@ -17,6 +17,7 @@ import pandas as pd
 COLUMNS = ["agency", "report", "year", "previous_report", "previous_year", "check", "item", "column",
            "printed", "expected", "blanks_read_as_zero", "holds"]
 IN_FORCE_ITEMS = ["regulations", "normative_documents"]
+IN_FORCE_COLUMNS = ["issued", "repealed", "in_force"]
 
 
 def year_over_year_findings(reports: pd.DataFrame, section2: pd.DataFrame, section3: pd.DataFrame,
@@ -31,6 +32,12 @@ def year_over_year_findings(reports: pd.DataFrame, section2: pd.DataFrame, secti
     table["holds"] = (table["printed"] == table["expected"]).astype("boolean").where(known)
     return table[COLUMNS].astype({"year": "Int64", "previous_year": "Int64", "printed": "Float64",
                                   "expected": "Float64", "blanks_read_as_zero": "Int64"}).reset_index(drop=True)
+
+
+def consecutive_reports(reports: pd.DataFrame) -> set[str]:
+    """The reports that have a report of the same agency for the year before or after."""
+    pairs = _consecutive(reports)
+    return set(pairs["report"]) | set(pairs["previous_report"])
 
 
 def _consecutive(reports: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +57,7 @@ def _carried_over(pairs: pd.DataFrame, section3: pd.DataFrame) -> pd.DataFrame:
 
 def _in_force(pairs: pd.DataFrame, section2: pd.DataFrame) -> pd.DataFrame:
     cells = section2[(section2["template"] == "2021") & section2["item"].isin(IN_FORCE_ITEMS)
-                     & section2["column"].isin(["issued", "repealed", "in_force"])]
+                     & section2["column"].isin(IN_FORCE_COLUMNS)]
     if cells.empty:
         return pd.DataFrame(columns=COLUMNS)
     blank = cells["status"] == "blank"

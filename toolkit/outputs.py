@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from toolkit import codebook, jsonfile, tidy
 from toolkit.config import CORRECTIONS
-from toolkit.continuity import IN_FORCE_ITEMS, year_over_year_findings
+from toolkit.continuity import IN_FORCE_COLUMNS, IN_FORCE_ITEMS, consecutive_reports, year_over_year_findings
 from toolkit.corpus import Corpus
 from toolkit.corrections import load_corrections
 from toolkit.data_version import about
@@ -133,6 +133,26 @@ class OutputWriter:
         self.made.add(loaded_reports)
 
 
+CARRIED = ["carried_over", "carried_forward"]  # the section 三 rows the year-over-year check compares
+
+
+def _wide(cells: pd.DataFrame) -> pd.DataFrame:
+    """A chunk's carried-over cells, one row per report and section 三 row (a tenth of
+    the long rows' memory, kept until every chunk is done)."""
+    return cells.pivot(index=["report", "row"], columns="column", values="value").reset_index()
+
+
+def _long(chunks: list[pd.DataFrame], years: pd.DataFrame) -> pd.DataFrame:
+    """The carried-over cells of the reports that have a report of the year before or after
+    (the only ones compared), long again, in the order the tidy table has them."""
+    wide = _concat(chunks)
+    compared = consecutive_reports(years)
+    wide = wide[wide["report"].isin(compared)]
+    columns = [c for c in codebook.SECTION3_COLUMNS if c in wide.columns]
+    long = wide.set_index(["report", "row"])[columns].stack(future_stack=True).rename("value").reset_index()
+    return long.rename(columns={"level_2": "column"})[["report", "row", "column", "value"]]
+
+
 class _Chunks:
     """Each chunk's per-report tables handed to ``keep(name, table)``; what needs every
     report kept in its few columns, for ``whole``."""
@@ -159,9 +179,9 @@ class _Chunks:
         self.applied.append(layer["corrections_applied"])
         self.years.append(tables["reports"][["report", "agency", "year"]])
         three, two = tables["section3"], tables["section2"]  # of these, continuity needs a few rows and columns
-        self.carried.append(three.loc[three["row"].isin(["carried_over", "carried_forward"]),
-                                      ["report", "row", "column", "value"]])
-        self.documents.append(two.loc[two["item"].isin(IN_FORCE_ITEMS),
+        self.carried.append(_wide(three.loc[three["row"].isin(CARRIED), ["report", "row", "column", "value"]]))
+        self.documents.append(two.loc[two["item"].isin(IN_FORCE_ITEMS) & (two["template"] == "2021")
+                                      & two["column"].isin(IN_FORCE_COLUMNS),
                                       ["report", "template", "item", "column", "value", "status"]])
         self.cumulative.append(tables["legacy_rows"][["report", "key", "value", "cumulative"]])
         self.workbook.append(workbook_rows(tables, AS_PRINTED_REPORTS - self.shown))
@@ -176,7 +196,8 @@ class _Chunks:
         panel = _concat(self.panels)
         panel["preferred"] = preferred(panel)
         panel["data_version"] = self.stamp["data_version"]
-        continuity = year_over_year_findings(_concat(self.years), _concat(self.documents), _concat(self.carried),
+        years = _concat(self.years)
+        continuity = year_over_year_findings(years, _concat(self.documents), _long(self.carried, years),
                                              _concat(self.cumulative))
         return {
             "failures": tidy.failures_table(failures),

@@ -91,8 +91,11 @@ def workbook_rows(tables: dict[str, pd.DataFrame], room: int) -> dict[str, pd.Da
     needed = section3["report"].isin(laid_out) | ((section3["column"] == "total")
                                                    & section3["row"].isin(SUMMARY_COUNTS.values()))
     cells = pd.concat([tables[s][["report", "status"]] for s in ("section2", "section3", "section4") if s in tables])
+    kept = section3.loc[needed, SECTION3_CELLS]
+    elsewhere = ~kept["report"].isin(laid_out)  # only the totals of these are shown: where they were read is not kept
+    kept = kept.assign(label_printed=kept["label_printed"].mask(elsewhere), read_at=kept["read_at"].mask(elsewhere))
     return {"reports": reports[["report", "agency", "year", "format", "template", "checks_failed", "notes"]],
-            "section3": section3[needed], "unread": cells[cells["status"] == UNREAD]}
+            "section3": kept, "unread": cells[cells["status"] == UNREAD]}
 
 
 def _block_starts(reports: pd.DataFrame, section3: pd.DataFrame) -> dict[str, int]:
