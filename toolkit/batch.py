@@ -53,16 +53,18 @@ DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start 
 
 def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *, jobs: int | None = None,
           scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT, progress: bool = True,
-          on_ready: Callable[[list[StoredReport]], None] | None = None) -> tuple[list[StoredReport], list[dict], Counter]:
+          keys: list[str | dict] | None = None, on_ready: Callable[[list[StoredReport]], None] | None = None
+          ) -> tuple[list[StoredReport], list[dict], Counter]:
     """Read every (file, collection, manifest row) not yet in ``cache``; returns the
     records and the failures of all inputs, in input order, and what was done
     (``read`` now, ``cached``, ``duplicates``, ``unreadable``, ``records``, ``failed``).
-    The records stay in the cache: each is read from it when it is used. With
+    The records stay in the cache: each is read from it when it is used. ``keys``
+    are the inputs' ``key_of``, when the caller has them already. With
     ``on_ready``, the records are also handed to it in input order while the others
     are still being read, as soon as every input before them is done."""
     inputs, cache = [_named(*item) for item in inputs], Cache(Path(cache))
     order = _InOrder(inputs, cache, on_ready)
-    keys, failed, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress, order)
+    keys, failed, counts = _read_missing(inputs, cache, jobs, scheduler, timeout, progress, order, keys)
     order.advance()
     reports, failures = order.reports, []
     for (path, collection, row, name), key in zip(inputs, keys):
@@ -76,14 +78,14 @@ def build(inputs: Iterable[tuple[Path, str, dict | None]], cache: str | Path, *,
     return reports, failures, counts
 
 
-def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout, progress,
-                  order: "_InOrder") -> tuple[list[str | dict], dict[str, dict], Counter]:
+def _read_missing(inputs, cache: Cache, jobs, scheduler, timeout, progress, order: "_InOrder",
+                  known: list | None) -> tuple[list[str | dict], dict[str, dict], Counter]:
     """Each input's cache key (or its failure, when it cannot be opened) and the entry
     of every key that is a failure, once every content missing from the cache has
     been read and saved. Records are not kept: they are in the cache."""
     keys, failed, counts = order.keys, order.failed, Counter(inputs=len(inputs))
     with tqdm(total=len(inputs), desc="Extracting", unit="file", disable=not progress) as bar:
-        to_read = _to_read(inputs, cache, timeout, keys, failed, counts, bar, order.pending)
+        to_read = _to_read(inputs, cache, timeout, keys, failed, counts, bar, order.pending, known)
         results = _on_dask(to_read, scheduler, timeout) if scheduler else _on_cores(to_read, jobs, timeout, cache)
         for key, path, entry in results:
             if not entry.get("saved"):  # a record the reading process saved itself is not sent back
@@ -213,13 +215,13 @@ def code_version() -> str:
 
 
 def _to_read(inputs, cache: Cache, timeout: float, keys: list, failed: dict, counts: Counter,
-             bar, pending: set) -> Iterator[tuple[str, Path]]:
+             bar, pending: set, known: list | None = None) -> Iterator[tuple[str, Path]]:
     """(key, file) for each content not in the cache, once; appends each input's key
     (or, for a file that cannot be opened, its failure) to ``keys``, and the failures
     found in the cache to ``failed``, as it goes."""
     queued, cached = set(), set()
-    for path, _, _, _ in inputs:
-        key = key_of(path)
+    for i, (path, _, _, _) in enumerate(inputs):
+        key = known[i] if known else key_of(path)
         keys.append(key)
         if isinstance(key, dict):
             if not bar.disable:

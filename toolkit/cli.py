@@ -22,7 +22,7 @@ from toolkit import batch
 from toolkit.collect import MANIFEST, USER_AGENT, collect
 from toolkit.collect import summary as collect_summary
 from toolkit.config import CORRECTIONS
-from toolkit.corpus import Corpus, build_corpus, corpus_inputs, load_records, merged
+from toolkit.corpus import Corpus, corpus_inputs, load_records, merged, read_inputs
 from toolkit.corrections import CorrectionsError, load_corrections
 from toolkit.data_version import about
 from toolkit.outputs import OutputWriter, write_outputs
@@ -100,10 +100,12 @@ def _read_and_write(args, earlier: list[Corpus], existing: Corpus) -> tuple[Corp
     data version can be known before reading (every input can be opened and has a name
     of its own), else once they all are. Both ways write the same files; when an input
     then fails, what was written early is dropped and the outputs are written again."""
-    writer = _early_writer(args, earlier, existing)
-    read = build_corpus(args.paths, progress=not args.quiet, manifest=args.manifest, jobs=args.jobs,
-                        scheduler=args.scheduler, timeout=args.timeout, cache=Path(args.out) / CACHE,
-                        links_outside=args.follow_links_outside, on_ready=writer.add if writer else None)
+    inputs, skipped = corpus_inputs(args.paths, args.manifest, args.follow_links_outside)
+    keys = [batch.key_of(path) for path, *_ in inputs]
+    writer = _early_writer(args, inputs, skipped, keys, earlier, existing)
+    read = read_inputs(inputs, skipped, not args.quiet, jobs=args.jobs, scheduler=args.scheduler,
+                       timeout=args.timeout, cache=Path(args.out) / CACHE, keys=keys,
+                       on_ready=writer.add if writer else None)
     corpus = merged(read, *earlier, existing)
     if writer and about(corpus.reports, args.corrections) == writer.stamp:
         writer.add(corpus.reports[len(read.reports):])
@@ -113,12 +115,11 @@ def _read_and_write(args, earlier: list[Corpus], existing: Corpus) -> tuple[Corp
     return read, corpus, write_outputs(corpus, args.out, args.corrections)
 
 
-def _early_writer(args, earlier: list[Corpus], existing: Corpus) -> OutputWriter | None:
+def _early_writer(args, inputs: list[tuple], skipped: list[dict], keys: list, earlier: list[Corpus],
+                  existing: Corpus) -> OutputWriter | None:
     """A writer stamped with the data version the outputs will have if every input
     becomes a record, or None when that cannot be known before reading."""
-    inputs, skipped = corpus_inputs(args.paths, args.manifest, args.follow_links_outside)
     names = [name for *_, name in inputs]
-    keys = [batch.key_of(path) for path, *_ in inputs]
     if len(set(names)) < len(names) or any(isinstance(key, dict) for key in keys):
         return None
     expected = merged(Corpus([StoredReport(name, key[:64], None) for name, key in zip(names, keys)], skipped),

@@ -165,18 +165,26 @@ def corpus_inputs(paths: Iterable[str | Path] = (), manifest: str | Path | None 
 def build_corpus(paths: Iterable[str | Path] = (), progress: bool = True,
                  manifest: str | Path | None = None, *, jobs: int | None = None, scheduler: str | None = None,
                  timeout: float = batch.DEFAULT_TIMEOUT, cache: str | Path | None = None,
-                 links_outside: bool = False, on_ready=None) -> Corpus:
+                 links_outside: bool = False) -> Corpus:
     """Read every report under ``paths`` (and listed in ``manifest``, whose row is kept
     in the record's provenance); failures are collected, not raised. Files are read
     in ``jobs`` processes (default: one per core) or on the Dask cluster at
     ``scheduler``, each stopped after ``timeout`` seconds; with ``cache`` (a folder),
-    files read before are not read again (``toolkit.batch``), and ``on_ready`` is given
-    the records in order while the rest are read. Symbolic links are followed inside
-    the folders named (anywhere with ``links_outside``)."""
+    files read before are not read again (``toolkit.batch``). Symbolic links are
+    followed inside the folders named (anywhere with ``links_outside``)."""
     inputs, skipped = corpus_inputs(paths, manifest, links_outside)
+    return read_inputs(inputs, skipped, progress, jobs=jobs, scheduler=scheduler, timeout=timeout, cache=cache)
+
+
+def read_inputs(inputs: list[tuple], skipped: list[dict], progress: bool = True, *, jobs: int | None = None,
+                scheduler: str | None = None, timeout: float = batch.DEFAULT_TIMEOUT,
+                cache: str | Path | None = None, keys: list | None = None, on_ready=None) -> Corpus:
+    """The corpus of ``inputs`` (from ``corpus_inputs``), as ``build_corpus`` reads it; with
+    their ``keys`` when they were hashed already, and (with a ``cache``) ``on_ready`` given
+    the records in order while the rest are read."""
     with contextlib.nullcontext(cache) if cache else tempfile.TemporaryDirectory(prefix="toolkit-") as folder:
-        reports, failures, _ = batch.build(inputs, folder, jobs=jobs, scheduler=scheduler,
-                                           timeout=timeout, progress=progress, on_ready=on_ready if cache else None)
+        reports, failures, _ = batch.build(inputs, folder, jobs=jobs, scheduler=scheduler, timeout=timeout,
+                                           progress=progress, keys=keys, on_ready=on_ready if cache else None)
         if not cache:  # the records are in a folder about to go: read them now
             reports = loaded(reports)
     return Corpus(unique_names(reports), skipped + failures)

@@ -26,10 +26,10 @@ import pandas as pd
 from toolkit import codebook
 from toolkit.harmonise import OTHER_2021
 from toolkit.measures import GROUPS, harmonised_wide
+from toolkit.report import PRE_2019
 
 CORE = codebook.CORE_MEASURES
 NOT_RECOGNISED = "form not recognised"
-PRE_2019 = "pre-2019"  # the record's template for a local form
 IN_HARMONISED = dict.fromkeys(OTHER_2021, "other_processing")  # 2021 rows the harmonised layer holds as their sum
 
 

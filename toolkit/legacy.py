@@ -17,11 +17,12 @@ candidates. Checks are findings, never repairs.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
 from toolkit import codebook
-from toolkit.normalize import compact_label
+from toolkit.normalize import compact_label, normalize
 
 _HEAD = r"[0-9０-９]{4}\s*年\s*度|本\s*年\s*度|年\s*末\s*统\s*计|数\s*量|历\s*年\s*累\s*计"
 HEADER = re.compile(rf"指\s*标\s*名\s*称\s*(?:计\s*量\s*)?单\s*位\s*(?P<heads>(?:(?:{_HEAD})\s*){{1,3}})")
@@ -73,21 +74,16 @@ class LegacyTable:
     form: str
     columns: list[str]
     rows: list[LegacyRow]
-    start: int
-    end: int
     checks: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-    def _column(self, row: LegacyRow, name: str):
-        if row.cells is None or name not in self.columns:
-            return None
-        return row.cells[self.columns.index(name)]
 
     def value(self, row: LegacyRow):
         return row.cells[0] if row.cells else None
 
     def cumulative(self, row: LegacyRow):
-        return self._column(row, CUMULATIVE)
+        if row.cells is None or CUMULATIVE not in self.columns:
+            return None
+        return row.cells[self.columns.index(CUMULATIVE)]
 
     def unresolved(self) -> list[dict]:
         """Rows whose digits run together and could be split more than one way."""
@@ -107,7 +103,6 @@ class LegacyTable:
         }
 
 
-
 def read_legacy_table(text: str) -> LegacyTable | None:
     """The first pre-2019 statistics table in ``text``, or None when there is none."""
     text = _markdown_as_tabs(text)
@@ -118,7 +113,7 @@ def read_legacy_table(text: str) -> LegacyTable | None:
     rows, end = _rows(text, header.end(), columns)
     if not rows:
         return None
-    table = LegacyTable("unknown", columns, rows, header.start(), end)
+    table = LegacyTable("unknown", columns, rows)
     _structure(table)
     prose = text[:header.start()] + "\n" + text[end:]
     _split(table, prose)
@@ -143,8 +138,8 @@ def _rows(text: str, pos: int, columns: list[str]) -> tuple[list[LegacyRow], int
         item = ITEM.match(label)
         follows = text[pos:pos + 2]
         if len(follows) == 2 and follows[0] in ".．、" and not follows[1].isdigit():
-            expected = str(int(_digits(item.group("n"))) + 1) if item else "1"
-            head = run[:-len(expected)].rstrip() if _digits(run).endswith(expected) else None
+            expected = str(int(normalize(item.group("n"))) + 1) if item else "1"
+            head = run[:-len(expected)].rstrip() if normalize(run).endswith(expected) else None
             if head:
                 run, pos = head, pos - len(expected)
             else:
@@ -186,7 +181,7 @@ def _readings(run: str, width: int) -> list[tuple]:
     """Every way to read the printed run as ``width`` numbers: white space always
     separates; digits that run together are split where each part is a number (no
     leading zero). A cumulative below this year's is not ruled out: reports misprint."""
-    pieces = [_digits(token) for token in run.split()]
+    pieces = [normalize(token) for token in run.split()]
     return [numbers for cut in _cuts(pieces, width) if None not in (numbers := tuple(_number(part) for part in cut))]
 
 
@@ -213,13 +208,6 @@ def _number(part: str) -> int | float | None:
     return int(part) if part == "0" or not part.startswith("0") else None
 
 
-def _digits(text: str) -> str:
-    return text.translate(_FULL_WIDTH)
-
-
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
-
-
 def _line(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
@@ -230,7 +218,7 @@ def _structure(table: LegacyTable) -> None:
     open_lists: list[list] = []  # [parent index, last item number]
     for i, row in enumerate(table.rows):
         item = ITEM.match(row.label)
-        number = int(_digits(item.group("n"))) if item else None
+        number = int(normalize(item.group("n"))) if item else None
         if SUB_ROWS.match(row.label) and i:
             open_lists.append([i - 1, number or 1])
             row.parent = i - 1
@@ -312,7 +300,7 @@ def _by_sums(table: LegacyTable) -> None:
             options = [table.rows[i].readings for i in members]
             if all(len(o) == 1 for o in options) or not all(options):
                 continue
-            if _product_size(options) > MAX_READINGS:
+            if math.prod(len(o) for o in options) > MAX_READINGS:
                 continue
             fitting = [combo for combo in itertools.product(*options) if _adds_up(combo)]
             if not fitting:
@@ -323,13 +311,6 @@ def _by_sums(table: LegacyTable) -> None:
                     table.rows[i].readings, changed = kept, True
                     if len(kept) == 1:
                         table.rows[i].chosen_by = "split where the 其中 rows add up to their total"
-
-
-def _product_size(options: list[list]) -> int:
-    size = 1
-    for option in options:
-        size *= len(option)
-    return size
 
 
 def _adds_up(combo: tuple) -> bool:

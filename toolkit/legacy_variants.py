@@ -66,7 +66,7 @@ def legacy_variant(seed: int, layout: str) -> LegacyVariant:
 def _rows(rng: random.Random, spec: tuple, cumulative: bool) -> list[tuple]:
     """(label as printed, unit, value, cumulative) per row; 其中 rows add up to their
     total, except now and then a misprinted total."""
-    labels = {key: min(spellings, key=len) for key, spellings in _printed_labels().items()}
+    labels = {row["key"]: row["label_zh"] for row in codebook.legacy_row_definitions()}
     values: dict[str, list[int]] = {}
     children: dict[str, list[str]] = {}
     for key, parent in spec:
@@ -92,13 +92,6 @@ def _rows(rng: random.Random, spec: tuple, cumulative: bool) -> list[tuple]:
         unit = next((u for word, u in UNITS if word in key), "条")
         rows.append((label, unit, values[key][0], values[key][1] if cumulative else None))
     return rows
-
-
-def _printed_labels() -> dict[str, tuple[str, ...]]:
-    import csv
-    from importlib.resources import files
-    with files("toolkit.codebook").joinpath("legacy_rows.csv").open(encoding="utf-8") as handle:
-        return {row["key"]: (row["label_zh"],) for row in csv.DictReader(handle)}
 
 
 def _cells(row: tuple) -> list[str]:

@@ -19,9 +19,10 @@ import pandas as pd
 from toolkit.checks import section3_failures, section4_failures
 from toolkit.corrections import apply_corrections
 from toolkit.codebook import SECTION3_COLUMNS
-from toolkit.crosswalk import PRE_2019, core_table
+from toolkit.crosswalk import core_table
 from toolkit.harmonise import harmonise_section3, harmonise_section4
 from toolkit.measures import appeal_measures, harmonised_wide, refusal_measures
+from toolkit.report import PRE_2019
 
 ID_COLUMNS = ["report", "agency", "year", "province", "prefecture", "county", "division_code", "level",
               "agency_kind", "scope", "collection", "format", "era", "legacy_form",

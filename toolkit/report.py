@@ -39,6 +39,7 @@ RECORD_KEYS = (
 )
 REPORT_MARKERS = ("政府信息公开", "政务公开")
 MIN_PRE_2019_LABELS = 2  # one such word in the prose is not a table
+PRE_2019 = "pre-2019"  # the template of a record whose table is a local form of the 2008 regulation
 
 
 @dataclass
@@ -104,9 +105,10 @@ def read_report(path: str | Path) -> Report:
     if not any(marker in ct.text for marker in REPORT_MARKERS):
         raise NotAnnualReport(path, "no mention of 政府信息公开 or 政务公开: not a government information disclosure annual report")
     agency, year, agency_from = find_agency_and_year(ct.source)  # normalised once: the same as document.text
-    if not _prints_national_labels(ct.text) and (legacy := read_legacy_table(document.text)):
+    national = any(label in ct.text for label in codebook.format_labels("national"))
+    if not national and (legacy := read_legacy_table(document.text)):
         return _pre_2019_report(path, data, document, legacy, (agency, year, agency_from), ct.source)
-    if old := _pre_2019_labels(ct.text):
+    if not national and (old := _pre_2019_labels(ct.text)):
         raise PreNationalFormat(path, f"the statistics table is in the pre-2019 format (it prints {'、'.join(old)}), "
                                       "but no row of label, unit and numbers could be read under a 指标名称 heading")
     spans = find_sections(ct)
@@ -180,7 +182,7 @@ def _pre_2019_report(path: Path, data: bytes, document, table, header: tuple, so
     located = locate(agency, source, year) if agency else Locality()
     record = dict.fromkeys(RECORD_KEYS)
     record.update(located.record())
-    record.update(agency=agency, year=year, template="pre-2019", legacy=table.to_dict(document.location))
+    record.update(agency=agency, year=year, template=PRE_2019, legacy=table.to_dict(document.location))
     provenance = {**_about_file(path, data, document, agency_from, located), "tables": {}, "other_tables": [],
                   "processing_fee_from": None, "reader": document.details, "narrative_counts": [], "source_check": []}
     provenance["source"] = source_of(path, provenance["sha256"])
@@ -235,15 +237,9 @@ def _where(table: TableRead, document) -> dict:
     }
 
 
-def _prints_national_labels(text: str) -> bool:
-    return any(label in text for label in codebook.format_labels("national"))
-
-
 def _pre_2019_labels(text: str) -> list[str]:
-    """Labels of the old (2008 regulation) statistics table, if the report prints no national-template table."""
-    if _prints_national_labels(text):
-        return []
-    found = [label for label in codebook.format_labels("pre-2019") if label in text]
+    """Labels of the old (2008 regulation) statistics table that ``text`` prints."""
+    found = [label for label in codebook.format_labels(PRE_2019) if label in text]
     return found if len(found) >= MIN_PRE_2019_LABELS else []
 
 

@@ -283,14 +283,14 @@ def _legacy_table(legacy: dict) -> str:
     depth: dict[str, int] = {}
     rows = []
     for row in legacy["rows"]:
-        depth[row["key"] or row["label"]] = depth.get(row["parent"], -1) + 1 if row["parent"] else 0
+        name = row["key"] or row["label"]  # how the checks name a row
+        depth[name] = depth.get(row["parent"], -1) + 1 if row["parent"] else 0
         cells = ""
         for column, value in zip(legacy["columns"], (row["value"], row["cumulative"])):
             status = "unread" if value is None else "printed"
-            failed = " failed total" if (row["key"] or row["label"], column) in checked else ""
+            failed = " failed total" if (name, column) in checked else ""
             cells += f'<td class="{status}{failed}">{"?" if value is None else html.escape(_shown(value))}</td>'
-        indent = depth[row["key"] or row["label"]]
-        rows.append(f'<tr><th scope="row" class="label" style="padding-left:{0.4 + 1.2 * indent}em">'
+        rows.append(f'<tr><th scope="row" class="label" style="padding-left:{0.4 + 1.2 * depth[name]}em">'
                     f'{html.escape(row["label"])}</th><td>{html.escape(row["unit"])}</td>{cells}'
                     f'<td class="where">{html.escape(row["read_at"] or "")}</td></tr>')
     head = "".join(f"<th>{html.escape(c)}</th>" for c in ["指标名称", "计量单位", *legacy["columns"], "read at"])

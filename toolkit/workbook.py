@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from toolkit import __version__, codebook
 from toolkit.codebook import SECTION3_COLUMNS
 from toolkit.dictionary import describe
+from toolkit.report import PRE_2019
 
 EXCEL_MAX_ROWS = 1_048_576 - 1  # a sheet's rows, less the header
 UNREAD = "unread"  # in place of a value the toolkit could not read
@@ -140,7 +141,7 @@ def _write_section3_as_printed(sheet, reports: pd.DataFrame, section3: pd.DataFr
 
 def _printed_rows(cells: list[tuple], template: str | None = None) -> list[list]:
     """A report's cells (``SECTION3_CELLS``) as the rows of its printed table."""
-    if template == "pre-2019":
+    if template == PRE_2019:
         return [["a pre-2019 local form, not the national section 三: its rows as printed are in legacy_rows"]]
     rows = {}
     for _, row, column, value, status, printed, read_at in cells:
