@@ -8,6 +8,7 @@ import pytest
 from toolkit import codebook
 from toolkit.crosswalk import NOT_RECOGNISED, core_columns, core_table, legacy_core
 from toolkit.harmonise import harmonise_section3, harmonise_section4
+from toolkit.measures import harmonised_wide
 
 from test_panel import tidy3
 
@@ -119,7 +120,8 @@ def test_the_national_core_comes_from_the_harmonised_layer():
                                         "litigation_after_reconsideration": [None] * 5}),
                           tidy4("n19", {"reconsideration": [0, 0, 0, 0, 0]})])
     h3, h4 = harmonise_section3(section3), harmonise_section4(section4)
-    table = core_table(reports(("n21", "2021", None, 0.0), ("n19", "2019", None, None)), legacy_rows([]), h3, h4)
+    table = core_table(reports(("n21", "2021", None, 0.0), ("n19", "2019", None, None)), legacy_rows([]),
+                       *harmonised_wide(h3, h4))
     assert list(table.columns) == core_columns()
     n21 = table.loc["n21"]
     assert [n21[f"core_{name}"] for name in ("requests_received", "requests_answered", "refused",
@@ -145,7 +147,7 @@ def test_pre_2019_and_national_reports_side_by_side_keep_their_own_rows():
     table = core_table(
         reports(("n", "2019", None, None), ("old", "pre-2019", "A", None), ("odd", "pre-2019", "unknown", None)),
         legacy_rows([("old", legacy("A", reconsideration=2)), ("odd", {**legacy("A"), "form": "unknown"})]),
-        harmonise_section3(tidy3("n", "2019", {})), harmonise_section4(section4))
+        *harmonised_wide(harmonise_section3(tidy3("n", "2019", {})), harmonise_section4(section4)))
     assert table.loc[["n", "old"], "core_reconsiderations"].tolist() == [5, 2]
     assert pd.isna(table.loc["odd", "core_reconsiderations"])
     assert table["core_reconsiderations_grade"].tolist() == ["exact", "approximate", "none"]

@@ -21,11 +21,12 @@ measures do (``toolkit.measures``).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from toolkit import codebook
 from toolkit.harmonise import OTHER_2021
-from toolkit.measures import GROUPS, harmonised_wide
+from toolkit.measures import GROUPS
 from toolkit.report import PRE_2019
 
 CORE = codebook.CORE_MEASURES
@@ -41,41 +42,39 @@ def core_columns() -> list[str]:
 def core_measures(values: pd.DataFrame, forms: pd.Series) -> pd.DataFrame:
     """One row per report of ``forms`` (report -> form): ``core_<name>`` and its grade, from
     ``values`` (report x row key; missing: not printed or not read)."""
-    pieces = []
-    for form, reports in forms.groupby(forms, sort=False).groups.items():
-        mine = values.reindex(index=reports)
-        columns = {}
-        for name in CORE:
+    known = values.reindex(index=forms.index).astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    where = {row: i for i, row in enumerate(values.columns)}
+    missing = np.full(len(forms), np.nan)
+    table = {}
+    for name in CORE:
+        value, grade = missing.copy(), np.full(len(forms), "none", dtype=object)
+        for form in forms.dropna().unique():
             mapping = codebook.crosswalk().get((form, name))
-            grade = "none" if mapping is None else mapping["grade"]
-            value = pd.Series(pd.NA, index=reports, dtype="Float64")
-            if grade != "none":
-                rows = list(dict.fromkeys(IN_HARMONISED.get(row, row) for row in mapping["rows"]))
-                value = mine.reindex(columns=rows).astype("Float64").sum(axis=1, skipna=False)
-            columns[f"core_{name}"], columns[f"core_{name}_grade"] = value, pd.Series(grade, index=reports, dtype="str")
-        pieces.append(pd.DataFrame(columns, index=reports))
-    empty = pd.DataFrame({column: pd.Series(dtype="Float64" if not column.endswith("_grade") else "str")
-                          for column in core_columns()})
-    table = pd.concat([empty, *pieces]).reindex(forms.index)
-    grades = [column for column in core_columns() if column.endswith("_grade")]
-    table[grades] = table[grades].fillna("none")
-    return table.astype({column: "Float64" for column in core_columns() if not column.endswith("_grade")})
+            if mapping is None or mapping["grade"] == "none":
+                continue
+            mine = (forms == form).to_numpy()
+            rows = dict.fromkeys(IN_HARMONISED.get(row, row) for row in mapping["rows"])
+            value[mine] = sum(known[:, where[row]] if row in where else missing for row in rows)[mine]
+            grade[mine] = mapping["grade"]
+        table[f"core_{name}"] = pd.array(value, dtype="Float64")
+        table[f"core_{name}_grade"] = pd.array(grade, dtype="str")
+    return pd.DataFrame(table, index=forms.index)
 
 
-def core_table(reports: pd.DataFrame, legacy_rows: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:
+def core_table(reports: pd.DataFrame, legacy_rows: pd.DataFrame, totals: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """report -> the core columns, for every report of the tidy ``reports`` table: a
-    pre-2019 report from its ``legacy_rows``, a national one from the harmonised layer."""
+    pre-2019 report from its ``legacy_rows``, a national one from the harmonised layer
+    (``totals`` and ``cells``, as ``measures.harmonised_wide`` gives them)."""
     reports = reports.set_index("report")
     local = reports["template"] == PRE_2019
     forms = reports["legacy_form"].where(local, reports["template"])
-    national = national_values(h3, h4, reports["processing_fee_yuan"])
+    national = national_values(totals, cells, reports["processing_fee_yuan"])
     parts = [core_measures(national, forms[~local]), core_measures(legacy_values(legacy_rows), forms[local])]
     return pd.concat(parts).reindex(forms.index)
 
 
-def national_values(h3: pd.DataFrame, h4: pd.DataFrame, fees: pd.Series) -> pd.DataFrame:
+def national_values(totals: pd.DataFrame, cells: pd.DataFrame, fees: pd.Series) -> pd.DataFrame:
     """report x national row: section 三 totals, section 四 group totals (harmonised) and the fee."""
-    totals, cells = harmonised_wide(h3, h4)
     appeals = cells[[f"{group}.total" for group in GROUPS]].rename(columns=lambda c: c.removesuffix(".total"))
     return totals.join(appeals, how="outer").join(fees.astype("Float64"), how="outer")
 

@@ -11,6 +11,7 @@ On top of the tidy tables (values as printed), for sections 三 and 四:
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from toolkit import codebook
@@ -32,12 +33,10 @@ def harmonise_section3(section3: pd.DataFrame) -> pd.DataFrame:
     parts = table[table["column"] != "total"].groupby(["report", "row"])["value"].sum(min_count=1, skipna=False)
     table = _derive_totals(table, parts)
     places = {  # reports in the order given (a chunk's rows then follow the chunk before), rows as in the codebook
-        "report": {report: i for i, report in enumerate(section3["report"].unique())},
-        "row": {row: i for i, row in enumerate(ROWS)},
-        "column": {c: i for i, c in enumerate(codebook.SECTION3_COLUMNS)},
+        "report": section3["report"].unique(), "row": ROWS, "column": codebook.SECTION3_COLUMNS,
     }
-    return table.sort_values(["report", "row", "column"], key=lambda s: s.map(places[s.name]),
-                             kind="stable")[COLUMNS].reset_index(drop=True).astype({"printed": "Int64"})
+    order = np.lexsort([pd.Categorical(table[key], categories=places[key]).codes for key in ("column", "row", "report")])
+    return table.iloc[order][COLUMNS].reset_index(drop=True).astype({"printed": "Int64"})
 
 
 def harmonise_section4(section4: pd.DataFrame) -> pd.DataFrame:

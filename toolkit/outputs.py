@@ -28,6 +28,7 @@ from toolkit.config import CORRECTIONS
 from toolkit.continuity import IN_FORCE_COLUMNS, IN_FORCE_ITEMS, consecutive_reports, year_over_year_findings
 from toolkit.corpus import Corpus
 from toolkit.corrections import load_corrections
+from toolkit.csvfile import write_csv
 from toolkit.data_version import about
 from toolkit.dictionary import data_dictionary, describe
 from toolkit.exports import write_exports
@@ -260,12 +261,11 @@ class _TableFiles:
         self.first: dict[str, pd.DataFrame] = {}
 
     def append(self, name: str, table: pd.DataFrame) -> None:
-        if name not in self.csv:
-            self.csv[name] = open(self._tmp(name, "csv"), "w", encoding="utf-8", newline="")
+        first = name not in self.csv
+        if first:
+            self.csv[name] = open(self._tmp(name, "csv"), "wb")
             self.first[name], self.rows[name] = table.iloc[:0], 0
-            table.to_csv(self.csv[name], index=False)
-        else:
-            table.to_csv(self.csv[name], index=False, header=False)
+        write_csv(table, self.csv[name], header=first)
         self.rows[name] += len(table)
         if name not in self.parquet:
             self.parquet[name] = pq.ParquetWriter(self._tmp(name, "parquet"), self._schema(name, table))

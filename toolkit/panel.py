@@ -46,7 +46,7 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
     panel = (
         reports.assign(era=era(reports))[ID_COLUMNS].set_index("report")
         .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
-        .join(measures).join(core_table(reports, legacy_rows, h3, h4)).join(flags).reset_index()
+        .join(measures).join(core_table(reports, legacy_rows, totals, cells)).join(flags).reset_index()
     )
     panel["preferred"] = preferred(panel)
     return {

@@ -1,0 +1,74 @@
+"""A table as CSV, byte for byte what ``DataFrame.to_csv(index=False, lineterminator="\\n")``
+writes, in a fraction of its time: each column is made into its CSV text with Arrow's
+compute kernels and the rows are joined there, not field by field in Python.
+
+What ``to_csv`` writes, and so this: a missing value is empty; a number or flag is
+``str`` of it (``1.0``, ``1e-05``, ``True``); a text is quoted (``"`` doubled) only when
+it holds a comma, a quote or a line feed. A table of one column, or with a column of
+another type (dates, categories), is left to pandas.
+"""
+from __future__ import annotations
+
+from typing import IO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+TEXT = pa.large_string()
+COMMA, LINE_END, QUOTE, NOTHING = (pa.scalar(text, TEXT) for text in (",", "\n", '"', ""))
+NEEDS_QUOTES = '[,"\n]'  # what Python's csv module quotes with pandas' settings
+
+
+def write_csv(table: pd.DataFrame, file: IO[bytes], header: bool = True) -> None:
+    """``table.to_csv(file, index=False, header=header, lineterminator="\\n")`` in UTF-8."""
+    if table.shape[1] < 2 or not all(map(_handled, table.dtypes)):
+        file.write(table.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
+        return
+    if header:
+        names = pa.array([str(name) for name in table.columns], type=TEXT)
+        file.write((",".join(_quote_where_needed(names).to_pylist()) + "\n").encode("utf-8"))
+    if len(table):
+        fields = [_field_text(table[name]) for name in table.columns]
+        fields[-1] = pc.binary_join_element_wise(fields[-1], LINE_END, NOTHING)
+        file.write(_text_bytes(pc.binary_join_element_wise(*fields, COMMA)))
+
+
+def _handled(dtype) -> bool:
+    return (isinstance(dtype, pd.StringDtype) or pd.api.types.is_bool_dtype(dtype)
+            or pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype) or dtype == object)
+
+
+def _field_text(column: pd.Series) -> pa.Array:
+    """The column's fields as CSV text, a missing value empty."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return _quote_where_needed(pa.array(column, type=TEXT, from_pandas=True))
+    if pd.api.types.is_bool_dtype(dtype):
+        flags = pa.array(column, type=pa.bool_(), from_pandas=True)
+        return pc.if_else(flags, pa.scalar("True", TEXT), pa.scalar("False", TEXT)).fill_null(NOTHING)
+    if pd.api.types.is_integer_dtype(dtype):
+        return pc.cast(pa.array(column, type=pa.int64(), from_pandas=True), TEXT).fill_null(NOTHING)
+    missing = column.isna().to_numpy()
+    if pd.api.types.is_float_dtype(dtype):  # Python's repr: 17000.0, 1e-05, inf
+        values = column.to_numpy(dtype="float64", na_value=np.nan).tolist()
+        return pa.array(["" if gone else repr(value) for value, gone in zip(values, missing)], type=TEXT)
+    texts = ["" if gone else str(value) for value, gone in zip(column.tolist(), missing)]  # object: str of each
+    return _quote_where_needed(pa.array(texts, type=TEXT))
+
+
+def _quote_where_needed(texts: pa.Array) -> pa.Array:
+    quote = pc.match_substring_regex(texts, NEEDS_QUOTES)
+    if pc.any(quote).as_py():
+        doubled = pc.binary_join_element_wise(QUOTE, pc.replace_substring(texts, '"', '""'), QUOTE, NOTHING)
+        texts = pc.if_else(quote, doubled, texts)
+    return texts.fill_null(NOTHING)
+
+
+def _text_bytes(texts: pa.Array) -> memoryview:
+    """The characters of a text array, one after another (its data buffer, as far as it is used)."""
+    texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)
+    start, end = offsets[texts.offset], offsets[texts.offset + len(texts)]
+    return memoryview(texts.buffers()[2])[start:end]
