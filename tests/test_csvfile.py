@@ -52,8 +52,20 @@ def test_empty_sliced_and_single_column_tables():
     assert our_bytes(table.iloc[:0]) == pandas_bytes(table.iloc[:0])
     assert our_bytes(table.iloc[17:31]) == pandas_bytes(table.iloc[17:31])  # a slice of Arrow-backed columns
     assert our_bytes(table[["text"]]) == pandas_bytes(table[["text"]])  # one column: an empty text is ""
+    nothing = pd.DataFrame({"gone": pd.array([None, None], dtype="str"), "empty": pd.array(["", ""], dtype="str")})
+    assert our_bytes(nothing) == pandas_bytes(nothing)
 
 
 def test_a_column_of_another_type_is_left_to_pandas():
     table = pd.DataFrame({"day": pd.to_datetime(["2024-01-02", None]), "kind": pd.Categorical(["a", "b,c"])})
+    assert our_bytes(table) == pandas_bytes(table)
+
+
+def test_numbers_spelled_as_python_spells_them():
+    """Whole numbers are made in bulk, the rest by ``repr``: the two must meet exactly."""
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.integers(-10**6, 10**6, 500).astype(float), rng.normal(0, 1e6, 500),
+                             [1e16, 9999999999999998.0, -1e16, 1e15, -0.0, 0.0, np.nan, np.inf, -np.inf, 1e-300,
+                              2.0**53, -(2.0**53), 0.5]])
+    table = pd.DataFrame({"float": values, "nullable": pd.array(values, dtype="Float64"), "text": "x"})
     assert our_bytes(table) == pandas_bytes(table)

@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 
 TEXT = pa.large_string()
 COMMA, LINE_END, QUOTE, NOTHING = (pa.scalar(text, TEXT) for text in (",", "\n", '"', ""))
-NEEDS_QUOTES = '[,"\n]'  # what Python's csv module quotes with pandas' settings
+QUOTED_FOR = (b",", b'"', b"\n")  # what Python's csv module quotes with pandas' settings
+NEEDS_QUOTES = '[,"\n]'  # the same, as a pattern
 
 
 def write_csv(table: pd.DataFrame, file: IO[bytes], header: bool = True) -> None:
@@ -50,17 +51,31 @@ def _field_text(column: pd.Series) -> pa.Array:
         return pc.if_else(flags, pa.scalar("True", TEXT), pa.scalar("False", TEXT)).fill_null(NOTHING)
     if pd.api.types.is_integer_dtype(dtype):
         return pc.cast(pa.array(column, type=pa.int64(), from_pandas=True), TEXT).fill_null(NOTHING)
+    if pd.api.types.is_float_dtype(dtype):
+        return _float_text(column.to_numpy(dtype="float64", na_value=np.nan))
     missing = column.isna().to_numpy()
-    if pd.api.types.is_float_dtype(dtype):  # Python's repr: 17000.0, 1e-05, inf
-        values = column.to_numpy(dtype="float64", na_value=np.nan).tolist()
-        return pa.array(["" if gone else repr(value) for value, gone in zip(values, missing)], type=TEXT)
     texts = ["" if gone else str(value) for value, gone in zip(column.tolist(), missing)]  # object: str of each
     return _quote_where_needed(pa.array(texts, type=TEXT))
 
 
+def _float_text(values: np.ndarray) -> pa.Array:
+    """Python's ``repr`` of each number (17000.0, 0.25, 1e-05, inf), a NaN empty. A whole
+    number below 10^16 is its digits and ``.0``, made in bulk; the others go through ``repr``."""
+    with np.errstate(invalid="ignore"):
+        whole = (np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 1e16)
+                 & ~((values == 0) & np.signbit(values)))  # -0.0 is spelled with its sign
+    digits = pc.cast(pa.array(np.where(whole, values, 0).astype(np.int64)), TEXT)
+    texts = pc.binary_join_element_wise(digits, pa.scalar(".0", TEXT), NOTHING)
+    if whole.all():
+        return texts
+    spelled = ["" if np.isnan(value) else repr(value) for value in values[~whole].tolist()]
+    return pc.replace_with_mask(texts, pa.array(~whole), pa.array(spelled, type=TEXT))
+
+
 def _quote_where_needed(texts: pa.Array) -> pa.Array:
-    quote = pc.match_substring_regex(texts, NEEDS_QUOTES)
-    if pc.any(quote).as_py():
+    characters = bytes(_text_bytes(texts))
+    if any(mark in characters for mark in QUOTED_FOR):  # most columns hold none: looked for in the whole column at once
+        quote = pc.match_substring_regex(texts, NEEDS_QUOTES)
         doubled = pc.binary_join_element_wise(QUOTE, pc.replace_substring(texts, '"', '""'), QUOTE, NOTHING)
         texts = pc.if_else(quote, doubled, texts)
     return texts.fill_null(NOTHING)

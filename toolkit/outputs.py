@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -121,8 +122,10 @@ class OutputWriter:
         text = json.dumps(self.stamp, ensure_ascii=False, indent=1)
         _atomic(self.out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
         sizes = {name: (self.files.rows[name], self.files.columns(name).shape[1]) for name in [*ORDER, "data_dictionary"]}
-        write_exports(self.out, sizes, {**whole, "data_dictionary": dictionary}, journalist)
-        build_database(self.out)
+        with ThreadPoolExecutor(1) as store:  # DuckDB works outside Python's lock: the store is built beside the exports
+            database = store.submit(build_database, self.out)
+            write_exports(self.out, sizes, {**whole, "data_dictionary": dictionary}, journalist)
+            database.result()
         return whole
 
     def abandon(self) -> None:

@@ -99,8 +99,8 @@ def _record(tidy: pd.DataFrame, key: str, fixed: dict, section: str, by_name: bo
 
 def _quality_flags(reports: pd.DataFrame, h3: pd.DataFrame, h4: pd.DataFrame) -> pd.DataFrame:
     """Checks failed, OCR, and the cells of sections 三/四 by flag (0 for a report without them)."""
-    cells = pd.concat([h3, h4])
-    counts = pd.crosstab(cells["report"], cells["flag"]).reindex(
+    cells = pd.concat([h3[["report", "flag"]], h4[["report", "flag"]]])
+    counts = cells.groupby(["report", "flag"]).size().unstack(fill_value=0).reindex(
         columns=["blank", "derived", "unread", "corrected"], fill_value=0)
     counts.columns = [f"cells_{flag}" for flag in counts.columns]
     own = reports.set_index("report")[["checks_failed", "ocr_used"]]

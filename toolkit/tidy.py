@@ -10,7 +10,9 @@ its failed checks in ``legacy_checks``.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from toolkit.codebook import SECTION3_COLUMNS
 from toolkit.report import RECORD_KEYS, Report
@@ -45,41 +47,66 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
 
 
 def section2_table(reports: list[Report]) -> pd.DataFrame:
-    cells = ((r, r.record["section2_template"], (r.record["section2"] or {}).items()) for r in reports)
+    cells = ((r, r.record["section2_template"], _by_name((r.record["section2"] or {}).items())) for r in reports)
     return _section(cells, "section2", "item", "Float64")
 
 
 def section3_table(reports: list[Report]) -> pd.DataFrame:
-    cells = ((r, r.record["section3_template"], ((row, zip(SECTION3_COLUMNS, values))
+    cells = ((r, r.record["section3_template"], ((row, SECTION3_COLUMNS[:len(values)], values[:len(SECTION3_COLUMNS)])
                                                   for row, values in (r.record["section3"] or {}).items()))
              for r in reports)
     return _section(cells, "section3", "row", "Int64")
 
 
 def section4_table(reports: list[Report]) -> pd.DataFrame:
-    cells = ((r, None, (r.record["section4"] or {}).items()) for r in reports)
+    cells = ((r, None, _by_name((r.record["section4"] or {}).items())) for r in reports)
     return _section(cells, "section4", "group", "Int64").drop(columns="template")
 
 
+def _by_name(rows):
+    """(name, columns, values) of rows held as {column: value}."""
+    return ((name, list(row), list(row.values())) for name, row in rows)
+
+
 def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
-    """One row per cell of ``section``: (report, its template, (name, (column, value) pairs) …)
-    to the long table, built column by column (a corpus has millions of cells)."""
+    """One row per cell of ``section``: (report, its template, (name, columns, values) of each
+    row) to the long table. What is the same for every cell of a printed row is gathered once
+    per row and repeated in bulk (a corpus has millions of cells)."""
     names = ["report", "template", key, "column", "value", "status", *WHERE]
-    columns = {name: [] for name in names}
-    for report, template, rows in reports:
+    rows = {name: [] for name in (*names[:3], *WHERE)}  # one entry per printed row
+    cells = {"column": [], "value": [], "status": []}   # one entry per cell
+    widths = []
+    for report, template, printed in reports:
         table = report.provenance["tables"].get(section, {})
-        for name, cells in rows:
-            pairs = list(cells.items() if isinstance(cells, dict) else cells)
-            unread = name in table.get("unread", [])
-            doubtful = table.get("unread_cells", {}).get(name, [])
-            for field, item in zip((*names[:3], *WHERE), (report.name, template, name, *_where(table, name))):
-                columns[field].extend([item] * len(pairs))  # the same for every cell of the row
-            columns["column"].extend(column for column, _ in pairs)
-            columns["value"].extend(value for _, value in pairs)
-            columns["status"].extend("printed" if value is not None else "unread" if unread or i in doubtful else "blank"
-                                     for i, (_, value) in enumerate(pairs))
-    table = pd.DataFrame(columns) if columns["report"] else pd.DataFrame(columns=names)  # empty: untyped, as before
-    return table.astype({"value": value_type, "line": "Int64"})
+        for name, columns, values in printed:
+            for field, item in zip(rows, (report.name, template, name, *_where(table, name))):
+                rows[field].append(item)
+            widths.append(len(values))
+            cells["column"].extend(columns)
+            cells["value"].extend(values)
+            cells["status"].extend(_statuses(values, name in table.get("unread", []),
+                                             table.get("unread_cells", {}).get(name, [])))
+    if not widths:
+        return pd.DataFrame(columns=names).astype({"value": value_type, "line": "Int64"})  # empty: untyped, as before
+    each_cell = np.repeat(np.arange(len(widths)), widths)
+    columns = {**{field: _repeated(values, each_cell) for field, values in rows.items()}, **cells}
+    return pd.DataFrame({name: columns[name] for name in names}).astype({"value": value_type, "line": "Int64"})
+
+
+def _statuses(values: list, unread: bool, doubtful: list) -> list[str]:
+    """Each cell's status: printed, unread (its row or the cell is), else blank."""
+    if None not in values:
+        return ["printed"] * len(values)
+    return ["printed" if value is not None else "unread" if unread or i in doubtful else "blank"
+            for i, value in enumerate(values)]
+
+
+def _repeated(values: list, each_cell: np.ndarray):
+    """A row's value for each of its cells: text taken in bulk by Arrow, anything else
+    (numbers, a column with no text at all) as pandas would have it from the list."""
+    if all(value is None or isinstance(value, str) for value in values) and any(v is not None for v in values):
+        return pd.Series(pa.array(values, type=pa.large_string()).take(each_cell), dtype="str")
+    return np.array(values, dtype=object)[each_cell]
 
 
 def checks_table(reports: list[Report]) -> pd.DataFrame:
