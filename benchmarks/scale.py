@@ -86,9 +86,13 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 EXTRACT = """
 import json, resource, sys, time
 from toolkit.cli import main
-start = time.perf_counter()
+def cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+start, parent_cpu = time.perf_counter(), cpu(resource.RUSAGE_SELF)
 main(["extract", *sys.argv[1:]])
 print(json.dumps({"seconds": time.perf_counter() - start,
+                  "parent_cpu": cpu(resource.RUSAGE_SELF) - parent_cpu, "workers_cpu": cpu(resource.RUSAGE_CHILDREN),
                   "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -163,6 +167,10 @@ def main() -> None:
     runs = {n: extract(args.workdir / f"html-{n}", args.workdir / f"out-{n}", "--jobs", "2") for n in (small, large)}
     say(f"extract --jobs 2, {large} reports", runs[large]["seconds"], "s")
     say("extract / plain loop", runs[large]["seconds"] / loop["seconds"], "x", TARGETS["extract / plain loop"])
+    per_report = {who: runs[large][f"{who}_cpu"] / large * 1000 for who in ("parent", "workers")}
+    say("  per report: plain loop (wall)", loop["seconds"] / large * 1000, "ms")
+    say("  CPU per report: reading processes", per_report["workers"], "ms")
+    say("  CPU per report: parent (writing, and handing out files)", per_report["parent"], "ms")
     for n, result in runs.items():
         say(f"extract {n}: parent peak memory", result["parent_mb"], "MB")
         say(f"extract {n}: largest reading process", result["workers_mb"], "MB")

@@ -24,10 +24,10 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import queue
 import resource
 import stat
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -260,7 +260,7 @@ def _on_cores(to_read, jobs: int | None, timeout: float, cache: Cache) -> Iterat
     try:
         submit = lambda key, path: pool.schedule(  # noqa: E731
             extract_into, (str(path), str(cache.folder), key), timeout=timeout)
-        for key, path, future in _windowed(to_read, submit, wait, IN_FLIGHT_PER_PROCESS * jobs):
+        for key, path, future in _windowed(to_read, submit, IN_FLIGHT_PER_PROCESS * jobs):
             yield key, path, _outcome(future, timeout)
     finally:
         pool.stop()
@@ -270,14 +270,13 @@ def _on_cores(to_read, jobs: int | None, timeout: float, cache: Cache) -> Iterat
 def _on_dask(to_read, scheduler: str, timeout: float) -> Iterator[tuple[str, Path, dict]]:
     """Read on the workers of a Dask cluster; each reads in a pool as wide as its threads."""
     from distributed import Client
-    from distributed import wait as dask_wait
 
     with Client(scheduler) as client:
         client.register_plugin(_reading_pool(), name=DASK_PLUGIN)
         try:
             slots = sum(client.nthreads().values()) or 1
             submit = lambda key, path: client.submit(_read_on_worker, str(path), timeout, pure=False)  # noqa: E731
-            for key, path, future in _windowed(to_read, submit, dask_wait, IN_FLIGHT_PER_PROCESS * slots):
+            for key, path, future in _windowed(to_read, submit, IN_FLIGHT_PER_PROCESS * slots):
                 yield key, path, _outcome(future, timeout)
         finally:
             client.unregister_worker_plugin(DASK_PLUGIN)
@@ -290,14 +289,23 @@ def _reading_processes(workers: int) -> ProcessPool:
     return ProcessPool(max_workers=workers, max_tasks=TASKS_PER_PROCESS, initializer=warm_up)
 
 
-def _windowed(to_read, submit, wait_for, window: int):
-    """(key, file, future) as each finishes, with at most ``window`` files handed out."""
-    pending = {submit(key, path): (key, path) for key, path in itertools.islice(to_read, window)}
+def _windowed(to_read, submit, window: int):
+    """(key, file, future) as each finishes, with at most ``window`` files handed out. Each
+    future reports itself done on a queue, so a finished file is found without looking
+    through the others."""
+    finished, pending = queue.SimpleQueue(), {}
+
+    def hand_out(count: int) -> None:
+        for key, path in itertools.islice(to_read, count):
+            future = submit(key, path)
+            pending[future] = (key, path)
+            future.add_done_callback(finished.put)
+
+    hand_out(window)
     while pending:
-        done, _ = wait_for(list(pending), return_when=FIRST_COMPLETED)
-        for future in done:
-            yield *pending.pop(future), future
-        pending.update({submit(key, path): (key, path) for key, path in itertools.islice(to_read, len(done))})
+        future = finished.get()
+        yield *pending.pop(future), future
+        hand_out(1)
 
 
 def _outcome(future, timeout: float) -> dict:

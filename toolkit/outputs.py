@@ -129,6 +129,7 @@ class OutputWriter:
         return whole
 
     def abandon(self) -> None:
+        self.records.close()
         self.files.abandon()
 
     def _write(self, reports) -> None:
@@ -233,22 +234,36 @@ def record_file(name: str) -> str:
 
 
 class _Records:
-    """``records/<report>.json``, one per report; files of reports no longer there are removed."""
+    """``records/<report>.json``, one per report; files of reports no longer there are removed.
+    The files are written by a thread of their own (creating a file is the system's work, done
+    outside Python's lock), while the next chunk is made into tables; ``drop_stale`` waits for them."""
 
     def __init__(self, folder: Path):
         self.folder, self.keep = folder, set()
+        self.writing, self.done = ThreadPoolExecutor(1), []
 
     def write(self, reports) -> None:
-        for report in reports:
-            target = self.folder / record_file(report.name)
-            data = jsonfile.dumps(report.to_dict(), indent=True)
-            _atomic(target, lambda tmp, d=data: Path(tmp).write_bytes(d))
-            self.keep.add(target.name)
+        files = [(self.folder / record_file(report.name), jsonfile.dumps(report.to_dict(), indent=True))
+                 for report in reports]
+        self.keep.update(target.name for target, _ in files)
+        self.done.append(self.writing.submit(_write_files, files))
 
     def drop_stale(self) -> None:
+        self.close()
         for stale in self.folder.glob("*.json"):
             if stale.name not in self.keep:
                 stale.unlink()
+
+    def close(self) -> None:
+        """Every file handed over is written (an error writing one is raised here)."""
+        self.writing.shutdown()
+        for written in self.done:
+            written.result()
+
+
+def _write_files(files: list[tuple[Path, bytes]]) -> None:
+    for target, data in files:
+        _atomic(target, lambda tmp, d=data: Path(tmp).write_bytes(d))
 
 
 class _TableFiles:
