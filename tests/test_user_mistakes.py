@@ -68,6 +68,19 @@ def test_the_same_name_in_two_folders_gives_two_records(tmp_path):
     assert agencies["a/report.txt"] != agencies["b/report.txt"]
 
 
+def test_a_file_name_as_long_as_the_system_allows_gets_its_record_and_review_page(tmp_path):
+    name = "某某县人民政府" * 11 + "年度报告.txt"  # 247 bytes: the record's own name would pass 255
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes(SEED.read_bytes())
+    assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"]) == 0
+    assert reports(tmp_path / "out") == [name]
+    [record] = (tmp_path / "out" / "records").iterdir()
+    assert len(record.name.encode()) <= 255 and record.name.startswith("某某县")
+    assert json.loads(record.read_text(encoding="utf-8"))["provenance"]["file"] == name
+    assert main(["review", str(tmp_path / "out"), "--out", str(tmp_path / "review"), "--quiet"]) == 0
+    assert len(list((tmp_path / "review").glob("某某县*.html"))) == 1
+
+
 def test_extract_into_an_existing_folder_adds_and_replace_replaces(tmp_path):
     out = tmp_path / "out"
     (tmp_path / "first.txt").write_bytes(SEED.read_bytes())

@@ -15,6 +15,7 @@ sees half a file.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,7 @@ from toolkit.store import build_database
 from toolkit.workbook import AS_PRINTED_REPORTS, workbook_rows
 
 DATA_VERSION = "data_version.json"  # the stamp and what it is made of, beside the tables
+LONGEST_NAME = 200  # bytes of a record's file name before .json (a file name holds 255)
 CHUNK = 250  # reports made into tables at once: more is hardly faster, and memory grows with it
 TIDY = {
     "reports": tidy.reports_table,
@@ -226,27 +228,37 @@ def _statuses(corrections: pd.DataFrame, applied: pd.DataFrame) -> pd.DataFrame:
 def record_file(name: str) -> str:
     """The file under ``records/`` of the report named ``name`` (a path relative to the
     folder named: its ``/`` written ``%2F``, ``%`` written ``%25``, so no two names meet).
+    A name too long for a file name (255 bytes, with room for the temporary and review
+    files made from it) keeps its start and gains a hash of the whole name.
 
     >>> record_file("2023/报告.pdf"), record_file("a%2Fb.pdf")
     ('2023%2F报告.pdf.json', 'a%252Fb.pdf.json')
+    >>> long = record_file("报" * 82 + ".txt"); len(long.encode()), long[-22:]
+    (204, '报报报报~e05d7a35bc30.json')
     """
-    return name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C") + ".json"
+    escaped = name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
+    if len(escaped.encode()) > LONGEST_NAME:
+        start = escaped.encode()[:LONGEST_NAME - 13].decode("utf-8", "ignore")
+        escaped = f"{start}~{hashlib.sha256(name.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}"
+    return escaped + ".json"
 
 
 class _Records:
     """``records/<report>.json``, one per report; files of reports no longer there are removed.
     The files are written by a thread of their own (creating a file is the system's work, done
-    outside Python's lock), while the next chunk is made into tables; ``drop_stale`` waits for them."""
+    outside Python's lock) while the next chunk is made into tables, one chunk behind at most,
+    so that a slow disk does not pile records up in memory; ``drop_stale`` waits for them."""
 
     def __init__(self, folder: Path):
         self.folder, self.keep = folder, set()
-        self.writing, self.done = ThreadPoolExecutor(1), []
+        self.writing, self.pending = ThreadPoolExecutor(1), None
 
     def write(self, reports) -> None:
         files = [(self.folder / record_file(report.name), jsonfile.dumps(report.to_dict(), indent=True))
                  for report in reports]
         self.keep.update(target.name for target, _ in files)
-        self.done.append(self.writing.submit(_write_files, files))
+        self._wait()
+        self.pending = self.writing.submit(_write_files, files)
 
     def drop_stale(self) -> None:
         self.close()
@@ -255,10 +267,15 @@ class _Records:
                 stale.unlink()
 
     def close(self) -> None:
-        """Every file handed over is written (an error writing one is raised here)."""
+        """Every file handed over is written."""
+        self._wait()
         self.writing.shutdown()
-        for written in self.done:
-            written.result()
+
+    def _wait(self) -> None:
+        """The chunk handed over before is written (an error writing one is raised here)."""
+        if self.pending:
+            self.pending.result()
+            self.pending = None
 
 
 def _write_files(files: list[tuple[Path, bytes]]) -> None:
