@@ -73,14 +73,12 @@ def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
     row) to the long table. What is the same for every cell of a printed row is gathered once
     per row and repeated in bulk (a corpus has millions of cells)."""
     names = ["report", "template", key, "column", "value", "status", *WHERE]
-    rows = {name: [] for name in (*names[:3], *WHERE)}  # one entry per printed row
-    cells = {"column": [], "value": [], "status": []}   # one entry per cell
-    widths = []
+    rows, widths = [], []                              # one entry per printed row
+    cells = {"column": [], "value": [], "status": []}  # one entry per cell
     for report, template, printed in reports:
         table = report.provenance["tables"].get(section, {})
         for name, columns, values in printed:
-            for field, item in zip(rows, (report.name, template, name, *_where(table, name))):
-                rows[field].append(item)
+            rows.append((report.name, template, name, *_where(table, name)))
             widths.append(len(values))
             cells["column"].extend(columns)
             cells["value"].extend(values)
@@ -89,7 +87,8 @@ def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
     if not widths:
         return pd.DataFrame(columns=names).astype({"value": value_type, "line": "Int64"})  # empty: untyped, as before
     each_cell = np.repeat(np.arange(len(widths)), widths)
-    columns = {**{field: _repeated(values, each_cell) for field, values in rows.items()}, **cells}
+    shared = {field: _repeated(list(values), each_cell) for field, values in zip((*names[:3], *WHERE), zip(*rows))}
+    columns = {**shared, **cells}
     return pd.DataFrame({name: columns[name] for name in names}).astype({"value": value_type, "line": "Int64"})
 
 
