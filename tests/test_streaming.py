@@ -11,6 +11,7 @@ from toolkit.cli import main
 from toolkit.config import RAW
 from toolkit.corpus import build_corpus
 from toolkit.outputs import OutputWriter, make_tables, write_outputs
+from toolkit.store import connect
 
 SEEDS = sorted(RAW.glob("00[0-4]_*.txt"))
 
@@ -56,6 +57,18 @@ def test_files_written_a_chunk_at_a_time_are_byte_for_byte_the_one_shot_files(in
     for path in sorted((tmp_path / "one").glob("*.parquet")):
         one, chunked = pd.read_parquet(path), pd.read_parquet(tmp_path / "chunked" / path.name)
         pd.testing.assert_frame_equal(one, chunked, obj=path.name)
+
+
+def test_the_store_is_the_same_built_beside_the_exports_or_after_them(inputs, tmp_path, monkeypatch):
+    folder, corrections = inputs
+    corpus = build_corpus([folder], progress=False)
+    write_outputs(corpus, tmp_path / "beside", corrections)
+    monkeypatch.setattr("toolkit.outputs.STORE_BESIDE_EXPORTS", 0)  # as for a corpus of more reports
+    write_outputs(corpus, tmp_path / "after", corrections)
+    for name in ("panel", "section3", "about"):
+        beside, after = (connect(tmp_path / way).sql(f"select * from {name}").df() for way in ("beside", "after"))
+        pd.testing.assert_frame_equal(beside, after, obj=name)
+    assert _written(tmp_path / "beside") == _written(tmp_path / "after")
 
 
 def test_a_column_a_first_chunk_leaves_empty_keeps_its_type(inputs, tmp_path):

@@ -41,6 +41,8 @@ from toolkit.workbook import AS_PRINTED_REPORTS, workbook_rows
 
 DATA_VERSION = "data_version.json"  # the stamp and what it is made of, beside the tables
 LONGEST_NAME = 200  # bytes of a record's file name before .json (a file name holds 255)
+STORE_BESIDE_EXPORTS = 20_000  # reports: up to this many the store is built while the exports are written
+                               # (beyond, one after the other: the store alone takes ~170 MB at 10^5 reports)
 CHUNK = 250  # reports made into tables at once: more is hardly faster, and memory grows with it
 TIDY = {
     "reports": tidy.reports_table,
@@ -124,11 +126,20 @@ class OutputWriter:
         text = json.dumps(self.stamp, ensure_ascii=False, indent=1)
         _atomic(self.out / DATA_VERSION, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
         sizes = {name: (self.files.rows[name], self.files.columns(name).shape[1]) for name in [*ORDER, "data_dictionary"]}
-        with ThreadPoolExecutor(1) as store:  # DuckDB works outside Python's lock: the store is built beside the exports
-            database = store.submit(build_database, self.out)
-            write_exports(self.out, sizes, {**whole, "data_dictionary": dictionary}, journalist)
-            database.result()
+        self._exports_and_store(sizes, {**whole, "data_dictionary": dictionary}, journalist)
         return whole
+
+    def _exports_and_store(self, sizes: dict, in_memory: dict, journalist: dict) -> None:
+        """The exports and the DuckDB store: side by side (DuckDB works outside Python's lock)
+        up to ``STORE_BESIDE_EXPORTS`` reports, else one after the other, each with its memory."""
+        if len(in_memory["panel"]) > STORE_BESIDE_EXPORTS:
+            write_exports(self.out, sizes, in_memory, journalist)
+            build_database(self.out)
+            return
+        with ThreadPoolExecutor(1) as beside:
+            database = beside.submit(build_database, self.out)
+            write_exports(self.out, sizes, in_memory, journalist)
+            database.result()
 
     def abandon(self) -> None:
         self.records.close()
