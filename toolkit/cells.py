@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from typing import Callable, Sequence
 
@@ -53,8 +54,9 @@ def first_cell_run(text: str) -> tuple[str, int] | None:
     return (run, match.start()) if run.strip() else None
 
 
+@lru_cache(maxsize=4096)
 def parse_number(cell: str) -> Number | None:
-    """One printed cell as a number; ``None`` for a blank marker or an unreadable cell."""
+    """One printed cell as a number; ``None`` for a blank marker or an unreadable cell (cells repeat: kept)."""
     if cell in BLANK_MARKERS or cell == UNREADABLE_CELL:
         return None
     if _THOUSANDS.match(cell):

@@ -29,7 +29,7 @@ from toolkit.labels import Candidate, match_label, number_of
 from toolkit.normalize import compact_label as _compact_label
 from toolkit.readers import GridTable
 from toolkit.readers.grid import UNREADABLE_CELL
-from toolkit.tables import TableRead
+from toolkit.tables import TableRead, section2_layout
 
 SECTION3_GROUP_HEADINGS = ("申请人情况", "法人或其他组织")
 SECTION3_NOTE = "本列数据的勾稽关系"  # printed in the corner of section 三's heading rows
@@ -87,13 +87,20 @@ def _number(text: str | None) -> int | float | None:
     return _read_cell(text)[0] if text else None
 
 
+@lru_cache(maxsize=4096)
 def _is_value(text: str | None) -> bool:
     """A cell that states a number or a blank mark (not an empty cell, not words)."""
     return bool(text) and (_number(text) is not None or _number_text(text) in BLANK_MARKERS)
 
 
+@lru_cache(maxsize=4096)
+def _is_number(text: str | None) -> bool:
+    """A cell that states a number."""
+    return bool(text) and _read_cell(text)[0] is not None
+
+
 def _has_number(row) -> bool:
-    return any(cell and _read_cell(cell)[0] is not None for cell in row)
+    return any(map(_is_number, row))
 
 
 @lru_cache(maxsize=4096)
@@ -171,6 +178,9 @@ class Columns:
             heading = c if c in starts else heading
             self.under_heading[c] = heading
         self.placed: dict = {}  # name -> the grid column its cell stood in, in the last row
+        # Every column from the first to the last headed by a codebook column of its own: a row of that width
+        # whose cells are all values has each cell under its own heading (``cells``' shortcut).
+        self.plain_width = self.last + 1 if self.named == set(range(self.first, self.last + 1)) else None
 
     ignored = ""  # what the last row printed beyond the headings, not used
 
@@ -179,10 +189,13 @@ class Columns:
         under their headings: a number among the labels, words under a heading, a
         number under no column of the template, two cells under one heading. A cell
         that starts inside a merged heading belongs to that heading."""
+        self.ignored = ""
+        problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _is_number(t)]
+        if len(row) == self.plain_width and all(map(_is_value, row[self.first:])):
+            self.placed = dict(self.at)  # what the loop below finds for such a row, at once
+            return {name: row[c] for name, c in self.at.items()}, problems
         under: dict[int, str] = {}
         stood: dict[int, int] = {}
-        self.ignored = ""
-        problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _number(t) is not None]
         named, last_start, under_heading, remarks = self.named, self.starts[-1], self.under_heading, self.remarks
         beyond = []
         present = None  # the last column holding a cell
@@ -374,14 +387,13 @@ class _RowsTable(_Table):
                 self.block_noted = True
             return
         labels = _labels(row)
-        numbers = _has_number(row[self.columns.first:])
         self._take_group(labels)
         leaf, match = self._matched(labels)
         if match is None:
-            self._unmatched(row, line, leaf, numbers)
+            self._unmatched(row, line, leaf, _has_number(row[self.columns.first:]))
             return
         self.pending = ""
-        self.last_empty = match.name if not any(_number_text(c) for c in row[self.columns.first:] if c) else None
+        self.last_empty = match.name if not any(map(_number_text, row[self.columns.first:])) else None
         self._take(match.name, row, line)
         self.labels[match.name] = {"printed": leaf, "matched": match.how}
         self.cursor = _first_place(type(self), match.name) + 1
@@ -486,15 +498,12 @@ class Section3Table(_RowsTable):
         cells, problems = self.columns.cells(row)
         if self.columns.ignored:
             self.notes.append(f"section3: {name} (line {line}): {self.columns.ignored}")
-        values, unread = [], []
-        for i, column in enumerate(names):
-            try:
-                values.append(cell_value(cells[column]))
-            except NotAValue as why:
-                values.append(None)
-                unread.append(i)
-                self.notes.append(f"section3: {name} (line {line}) {column}: {why}: left null")
-        at = [self.columns.placed.get(column) for column in names]
+        readings = [_read_cell(cells[column] or "") for column in names]  # ``cell_value``'s (value, why not)
+        values = [value for value, _ in readings]
+        unread = [i for i, (_, why) in enumerate(readings) if why]
+        for i in unread:
+            self.notes.append(f"section3: {name} (line {line}) {names[i]}: {readings[i][1]}: left null")
+        at = list(map(self.columns.placed.get, names))
         if problems:
             values, at = self._realigned(name, row, line, (values, at), problems)
             unread = [i for i, v in enumerate(values) if v is None] if all(v is None for v in values) else []
@@ -627,7 +636,7 @@ class Section2Table(_RowsTable):
 
     def read(self) -> TableRead:
         template = self._template()
-        layout = codebook.section2_layout(template)
+        layout = section2_layout(template)
         read = TableRead(template, {})
         read.notes = self.notes + self.wrapped_note()
         for item, columns in layout.items():

@@ -28,11 +28,16 @@ QUOTES = "\"'“”‘’「」『』"
 # result, without NFKC's slow path for every character of a text that holds one of them.
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _HALF_WIDTH = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)}
-_QUOTE = re.compile(f"[{re.escape(QUOTES)}]")
+_QUOTE_SET = frozenset(QUOTES)
 _SPACE_OR_QUOTE = re.compile(rf"[\s{re.escape(QUOTES)}]+")  # \s is what str.isspace calls white space
-_NEWLINE = re.compile("\n")
-_SEPARATORS = re.compile(r"(?=[\s|=-])(?:[\s|]|-{3,}|={3,})+")  # the lookahead lets the search skip other characters
-_VALUE_CHARS = set("0123456789.,+-—–/∅⍰")
+_VALUE_CHARACTERS = "0123456789.,+-—–/∅⍰"
+_VALUE_CHARS = set(_VALUE_CHARACTERS)
+# A run of separators (white space, pipes, markdown rules) or a quote, for ``CompactText`` to fold or drop; but
+# not a lone tab, newline or pipe after a value character with text after it, which always becomes one space
+# (left in place, replaced at the end). The first lookahead lets the search skip other characters.
+_SEPARATOR_OR_QUOTE = re.compile(
+    rf"(?=[\s|=\-{re.escape(QUOTES)}])(?!(?<=[{re.escape(_VALUE_CHARACTERS)}])[\t\n|](?![\s|]|-{{3}}|={{3}}|\Z))"
+    rf"((?:[\s|]|-{{3,}}|={{3,}})+|[{re.escape(QUOTES)}])")
 _BLANK_WU = re.compile(r"无(?<![^\s|]无)(?![^\s|])")  # a cell holding only 无 (the search looks for 无 first)
 _DIGIT_GROUP = re.compile(r"\d{3}(?!\d)")
 _GROUPED_CELL = re.compile(r" *[1-9]\d{0,2}(?: \d{3})+(?:\.\d+)?(?![\d.]) *")  # "13 290", "1 200.50"
@@ -62,31 +67,32 @@ class CompactText:
         source = self.source = normalize(text)
         shown = _BLANK_WU.sub(BLANK_CELL, source)  # one character for one: positions stay
         end = len(source)
-        quotes = [match.start() for match in _QUOTE.finditer(shown)] + [end]
-        pieces: list[str] = []
-        origin: list[int] = []
-        keep, mark = pieces.append, origin.extend
-        last, pos, q = "", 0, 0  # the last character kept, where the text before this separator starts, the next quote
-        for start, stop in [*map(re.Match.span, _SEPARATORS.finditer(source)), (end, end)]:
-            while quotes[q] < start:  # the text up to the next quote kept, the quote dropped
-                if pos < quotes[q]:
-                    keep(shown[pos:quotes[q]])
-                    mark(range(pos, quotes[q]))
-                    last = shown[quotes[q] - 1]
-                pos, q = quotes[q] + 1, q + 1
-            if pos < start:
-                keep(shown[pos:start])
-                mark(range(pos, start))
-                last = shown[start - 1]
-            if (last and stop < end and (last in _VALUE_CHARS or source[stop] in _VALUE_CHARS)
-                    and not (stop - start == 1 and source[start] == " " and self._groups_digits(start, stop))):
-                keep(" ")
-                origin.append(start)
-                last = " "
+        # The compact text is the source less what separators and quotes drop: from each run's start on,
+        # a compact position is its source position less the run's offset (the characters dropped before it).
+        run_starts, run_offsets = [0], [0]
+        parts = _SEPARATOR_OR_QUOTE.split(shown)  # text, separator or quote, text, …, text
+        last, pos, offset = "", 0, 0  # the last character kept, the source position, characters dropped so far
+        quotes, value_chars = _QUOTE_SET, _VALUE_CHARS  # local names: the loop runs once a separator
+        for i in range(1, len(parts), 2):
+            kept, token = parts[i - 1], parts[i]
+            if kept:
+                pos += len(kept)
+                last = kept[-1]  # a lone separator left in place stands for its space: neither is a value character
+            size = len(token)
+            stop = pos + size
+            if (last and stop < end and token not in quotes and (last in value_chars or source[stop] in value_chars)
+                    and not (token == " " and self._groups_digits(pos, stop))):
+                parts[i], last = " ", " "
+                size -= 1
+            else:
+                parts[i] = ""
+            if size:  # characters dropped: the offset changes, a new run begins
+                offset += size
+                run_starts.append(stop - offset)
+                run_offsets.append(offset)
             pos = stop
-        self.text = "".join(pieces)
-        self._origin = origin
-        self._newlines = [match.start() for match in _NEWLINE.finditer(source)]
+        self.text = "".join(parts).replace("\t", " ").replace("\n", " ").replace("|", " ")  # the lone separators
+        self._run_starts, self._run_offsets = run_starts, run_offsets
 
     def _groups_digits(self, start: int, stop: int) -> bool:
         """Whether the one space at ``start:stop`` groups the digits of one number: in
@@ -106,7 +112,7 @@ class CompactText:
     def on_own_line(self, start: int, stop: int) -> bool:
         """Whether compact text ``start:stop`` is all its source line holds, but for
         markdown marks, pipes and a closing colon or full stop: a heading, not prose."""
-        first, last = self._origin[start], self._origin[stop - 1]
+        first, last = self._source_index(start), self._source_index(stop - 1)
         line_start = self.source.rfind("\n", 0, first) + 1
         line_end = self.source.find("\n", last)
         line_end = len(self.source) if line_end < 0 else line_end
@@ -115,14 +121,17 @@ class CompactText:
 
     def source_slice(self, start: int, stop: int) -> str:
         """The normalised source text behind compact positions ``start:stop``."""
-        if start >= len(self._origin):
+        if start >= len(self.text):
             return ""
-        end = self._origin[stop - 1] + 1 if stop > start else self._origin[start]
-        return self.source[self._origin[start]:end]
+        end = self._source_index(stop - 1) + 1 if stop > start else self._source_index(start)
+        return self.source[self._source_index(start):end]
 
     def line(self, index: int) -> int:
         """1-based line number in the source of compact position ``index``."""
-        if not self._origin:
+        if not self.text:
             return 1
-        source_index = self._origin[min(index, len(self._origin) - 1)]
-        return bisect.bisect_left(self._newlines, source_index) + 1
+        return self.source.count("\n", 0, self._source_index(min(index, len(self.text) - 1))) + 1
+
+    def _source_index(self, index: int) -> int:
+        """The source position of compact position ``index`` (0 <= index < len(text))."""
+        return index + self._run_offsets[bisect.bisect_right(self._run_starts, index) - 1]

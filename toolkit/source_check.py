@@ -85,7 +85,7 @@ def _row_findings(section: str, values: dict, rows_at: dict, source: _Source) ->
     findings = []
     for name in names:
         row = _flat(values[name])
-        if all(v is None for v in row):
+        if row.count(None) == len(row):  # no value
             continue
         line = rows_at.get(name)
         if line is None:
@@ -187,8 +187,8 @@ def _differing_groups(values: dict, printed: list[str] | None) -> list[str]:
 
 def _printed(row: list, cells: list[str], extra_cells: bool = False) -> bool:
     """Whether ``cells`` print the row's values, cell by cell or as digits run together."""
-    if len(cells) == len(row) and all(type(v) is int and v >= 0 for v in row) and cells == list(map(str, row)):
-        return True  # each value in its own cell, as Python writes it: what ``_cell_by_cell`` finds, at once
+    if None not in row and cells == list(map(str, row)):  # each value in its own cell, as Python writes it:
+        return True  # what ``_cell_by_cell`` finds, at once (a cell that prints str(v) reads as v)
     return _cell_by_cell(row, cells, extra_cells) or _same_digits(row, cells)
 
 

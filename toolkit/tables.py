@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import product
 
 from toolkit import codebook
@@ -19,6 +20,9 @@ from toolkit.cells import CELL_RUN, CellsRead, first_cell_run, fit, parse_number
 from toolkit.labels import Candidate, match_label
 from toolkit.normalize import CompactText
 from toolkit.readers.grid import BLANK_CELL
+
+
+section2_layout = cache(codebook.section2_layout)  # read for every report: made once (callers do not change it)
 
 
 @dataclass
@@ -52,7 +56,7 @@ class _Label:
 def read_section2(ct: CompactText, span: tuple[int, int]) -> TableRead:
     """二、主动公开政府信息情况: items by label, columns by the template's layout."""
     template = _section2_template(ct.text[span[0]:span[1]])
-    layout = codebook.section2_layout(template)
+    layout = section2_layout(template)
     read = TableRead(template, {})
     for label, cells in _rows(ct, span, "section2", tuple(layout), codebook.group_labels("section2", template)):
         columns = layout[label.name]
@@ -153,8 +157,15 @@ def has_table(ct: CompactText, span: tuple[int, int], section: str) -> bool:
     """Whether the section prints its table's column headings (at least two of
     them): without them, numbers in its sentences are not a table."""
     text = ct.text[span[0]:span[1]]
-    names = {row["name"] for row in codebook.fields(section, "column")}
-    return sum(any(label in text for label in codebook.labels(section, name)) for name in names) >= MIN_COLUMN_HEADINGS
+    printed = sum(any(label in text for label in spellings) for spellings in _column_spellings(section))
+    return printed >= MIN_COLUMN_HEADINGS
+
+
+@cache
+def _column_spellings(section: str) -> tuple[tuple[str, ...], ...]:
+    """The spellings of each column heading of a section."""
+    names = dict.fromkeys(row["name"] for row in codebook.fields(section, "column"))
+    return tuple(codebook.labels(section, name) for name in names)
 
 
 def _section4_run(text: str, start: int, stop: int) -> tuple[str, int, int] | None:
@@ -185,11 +196,15 @@ def _section4_offset(cells: list[str], width: int) -> int:
 
 def _section2_template(text: str) -> str:
     """2019 or 2021, by which template's own column headings the table prints."""
-    score = {}
-    for template in codebook.TEMPLATES:
-        own = [row["name"] for row in codebook.fields("section2", "column") if row["templates"] == template]
-        score[template] = sum(label in text for name in own for label in codebook.labels("section2", name))
+    score = {template: sum(label in text for label in _own_spellings(template)) for template in codebook.TEMPLATES}
     return max(codebook.TEMPLATES, key=lambda t: (score[t], t))
+
+
+@cache
+def _own_spellings(template: str) -> tuple[str, ...]:
+    """The spellings of the section 二 column headings that only ``template`` prints."""
+    own = [row["name"] for row in codebook.fields("section2", "column") if row["templates"] == template]
+    return tuple(label for name in own for label in codebook.labels("section2", name))
 
 
 def _rows(ct: CompactText, span, section: str, names, group_labels):
@@ -228,6 +243,8 @@ def _misprinted(text: str, section: str, names: list[str], found: list[_Label]) 
     missing between two rows found, its words there read as its label when they are
     like it (``toolkit.labels``: by similarity, confirmed by that place)."""
     at = {label.name: label for label in found}
+    if len(at) == len(names):  # every label found: none is missing
+        return []
     added = []
     for i, name in enumerate(names):
         before = next((at[n] for n in reversed(names[:i]) if n in at), None)

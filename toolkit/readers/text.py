@@ -62,9 +62,7 @@ def text_tables(text: str) -> tuple[GridTable, ...]:
 
 def _cells(line: str) -> tuple[list[str] | None, str | None]:
     """A line's cells and its kind: a pipe row, the pipe table's rule, a tab row, or prose."""
-    if "|" not in line and "\t" not in line:
-        return None, None
-    match = _PIPE_ROW.match(line)
+    match = _PIPE_ROW.match(line) if "|" in line else None
     if match:
         if _RULE_ROW.match(line):
             return None, "rule"
@@ -101,13 +99,13 @@ def _looks_binary(text: str) -> bool:
 def layout(text: str) -> list[str]:
     """How the table cells are laid out in the text (for provenance)."""
     lines = text.splitlines()
-    found = []
-    if sum(line.lstrip().startswith("#") for line in lines) >= 2:
+    found = []  # each count is made only where the text holds what it counts
+    if "#" in text and sum(line.lstrip().startswith("#") for line in lines) >= 2:
         found.append("markdown headings")
-    if sum("\t" in line for line in lines) >= 10:
+    if text.count("\t") >= 10 and len([line for line in lines if "\t" in line]) >= 10:
         found.append("tab-separated cells")
-    if sum(line.rstrip().endswith("|") for line in lines) >= 20:
+    if text.count("|") >= 20 and sum(line.rstrip().endswith("|") for line in lines) >= 20:
         found.append("one cell per line ending in |")
-    if max(map(len, lines), default=0) > 2000:
+    if len(text) > 2000 and max(map(len, lines), default=0) > 2000:
         found.append("long lines (cells may run together)")
     return found
