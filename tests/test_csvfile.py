@@ -69,3 +69,9 @@ def test_numbers_spelled_as_python_spells_them():
                               2.0**53, -(2.0**53), 0.5]])
     table = pd.DataFrame({"float": values, "nullable": pd.array(values, dtype="Float64"), "text": "x"})
     assert our_bytes(table) == pandas_bytes(table)
+
+
+def test_a_long_table_written_in_parts_is_the_same(monkeypatch):
+    monkeypatch.setattr("toolkit.csvfile.CELLS_AT_ONCE", 20)  # 2 rows of 9 columns at a time
+    table = awkward_table(51, 3)
+    assert our_bytes(table) == pandas_bytes(table)

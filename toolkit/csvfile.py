@@ -20,6 +20,7 @@ TEXT = pa.large_string()
 COMMA, LINE_END, QUOTE, NOTHING = (pa.scalar(text, TEXT) for text in (",", "\n", '"', ""))
 QUOTED_FOR = (b",", b'"', b"\n")  # what Python's csv module quotes with pandas' settings
 NEEDS_QUOTES = '[,"\n]'  # the same, as a pattern
+CELLS_AT_ONCE = 500_000  # a long table is written in parts of about this many cells: its text is held once
 
 
 def write_csv(table: pd.DataFrame, file: IO[bytes], header: bool = True) -> None:
@@ -30,8 +31,10 @@ def write_csv(table: pd.DataFrame, file: IO[bytes], header: bool = True) -> None
     if header:
         names = pa.array([str(name) for name in table.columns], type=TEXT)
         file.write((",".join(_quote_where_needed(names).to_pylist()) + "\n").encode("utf-8"))
-    if len(table):
-        fields = [_field_text(table[name]) for name in table.columns]
+    rows_at_once = max(1, CELLS_AT_ONCE // table.shape[1])
+    for first in range(0, len(table), rows_at_once):
+        part = table.iloc[first:first + rows_at_once]
+        fields = [_field_text(part[name]) for name in part.columns]
         fields[-1] = pc.binary_join_element_wise(fields[-1], LINE_END, NOTHING)
         file.write(_text_bytes(pc.binary_join_element_wise(*fields, COMMA)))
 
