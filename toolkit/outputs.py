@@ -208,7 +208,8 @@ class _Chunks:
 
     def whole(self, failures: list[dict]) -> dict[str, pd.DataFrame]:
         """The tables made from every report, and what the workbook's summary and
-        section 三 as printed need (``workbook``)."""
+        section 三 as printed need (``workbook``). Made once: what was kept per chunk is
+        let go, so that the exports and the store that follow have its memory."""
         if not self.chunks:
             self.add([])
         panel = _concat(self.panels)
@@ -217,7 +218,7 @@ class _Chunks:
         years = _concat(self.years)
         continuity = year_over_year_findings(years, _concat(self.documents), _long(self.carried, years),
                                              _concat(self.cumulative))
-        return {
+        made = {
             "failures": tidy.failures_table(failures),
             "panel": panel,
             "corrections_applied": _statuses(self.corrections, pd.concat(self.applied)),
@@ -225,6 +226,9 @@ class _Chunks:
             "about": pd.DataFrame([self.stamp]).astype({"corrections_sha256": "string"}),
             "workbook": {name: _concat([w[name] for w in self.workbook]) for name in self.workbook[0]},
         }
+        self.panels, self.applied, self.years, self.carried, self.documents, self.cumulative, self.workbook = (
+            [], [], [], [], [], [], [])
+        return made
 
 
 def _statuses(corrections: pd.DataFrame, applied: pd.DataFrame) -> pd.DataFrame:
