@@ -42,6 +42,8 @@ UNREAD = object()  # a cell the reader could not read: an identity that needs it
 
 
 def _finding(identity, section, row, column, parts: list, printed, message) -> Finding | None:
+    """The finding when ``parts`` do not add up to ``printed``; ``message`` is formatted
+    (row, column, expected, printed) only then."""
     if printed is UNREAD or printed is None or UNREAD in parts:  # UNREAD equals only itself
         return None
     numbers = [p for p in parts if p is not None]
@@ -51,7 +53,7 @@ def _finding(identity, section, row, column, parts: list, printed, message) -> F
     if abs(expected - printed) < 1e-9:
         return None
     return Finding(identity, section, row, column, expected, printed, len(parts) - len(numbers),
-                   message.format(expected=expected, printed=printed))
+                   message.format(row=row, column=column, expected=expected, printed=printed))
 
 
 def section3_failures(section3: dict | None, unread: set[tuple[str, int]] = frozenset()) -> list[Finding]:
@@ -65,7 +67,7 @@ def section3_failures(section3: dict | None, unread: set[tuple[str, int]] = froz
     found = []
     for row, values in section3.items():
         found.append(_finding(1, "section3", row, "total", values[:-1], values[-1],
-                              f"section3 {row}: total {{printed}} but the six columns sum to {{expected}}"))
+                              "section3 {row}: total {printed} but the six columns sum to {expected}"))
     found.extend(column_identity_failures(section3))
     return [f for f in found if f]
 
@@ -81,10 +83,10 @@ def column_identity_failures(section3: dict) -> list[Finding]:
         if all(v is not None and v is not UNREAD for v in (processed, forward)):
             found.append(_finding(2, "section3", None, column, [cell["new_received"], cell["carried_over"]],
                                   processed + forward,
-                                  f"section3 {column}: new_received + carried_over = {{expected}} "
-                                  f"but total_processed + carried_forward = {{printed}}"))
+                                  "section3 {column}: new_received + carried_over = {expected} "
+                                  "but total_processed + carried_forward = {printed}"))
         found.append(_finding(3, "section3", "total_processed", column, [cell[r] for r in outcomes], processed,
-                              f"section3 {column}: total_processed {{printed}} but the outcome rows sum to {{expected}}"))
+                              "section3 {column}: total_processed {printed} but the outcome rows sum to {expected}"))
     return [f for f in found if f]
 
 
@@ -99,7 +101,7 @@ def section4_failures(section4: dict | None, unread: set[tuple[str, str]] = froz
     found = [
         _finding(4, "section4", group, "total",
                  [cells["upheld"], cells["corrected"], cells["other"], cells["pending"]], cells["total"],
-                 f"section4 {group}: total {{printed}} but upheld + corrected + other + pending = {{expected}}")
+                 "section4 {row}: total {printed} but upheld + corrected + other + pending = {expected}")
         for group, cells in section4.items()
     ]
     return [f for f in found if f]

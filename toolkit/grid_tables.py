@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from toolkit import codebook
 from toolkit.cells import BLANK_MARKERS, parse_grid_cell
@@ -160,7 +161,21 @@ def covering(row, column: int) -> str | None:
     return None
 
 
-@dataclass
+class RowCells(NamedTuple):
+    """A data row as one table's columns read it (``Columns.read``). Kept and shared
+    between reports: read, never changed."""
+
+    row: tuple  # the row's cells as printed
+    labels: list[str]  # the row's label cells (``_labels``)
+    numbers: bool  # a number from the first value column on
+    empty: bool  # nothing printed from the first value column on
+    problems: list[str]  # every sign that the cells do not sit under their headings
+    placed: dict  # name -> the grid column its cell stood in
+    ignored: str  # what the row printed beyond the headings, not used
+    readings: dict  # name -> ``_read_cell`` of the cell under its heading: (value, "") or (None, why it is no value)
+
+
+@dataclass(eq=False)  # compared and hashed as itself: one per layout (``columns_of``), never changed
 class Columns:
     """Where each codebook column stands in a grid, from the table's heading rows."""
 
@@ -177,27 +192,28 @@ class Columns:
         for c in range(max(self.starts) + 1):
             heading = c if c in starts else heading
             self.under_heading[c] = heading
-        self.placed: dict = {}  # name -> the grid column its cell stood in, in the last row
         # Every column from the first to the last headed by a codebook column of its own: a row of that width
         # whose cells are all values has each cell under its own heading (``cells``' shortcut).
         self.plain_width = self.last + 1 if self.named == set(range(self.first, self.last + 1)) else None
 
-    ignored = ""  # what the last row printed beyond the headings, not used
+    def read(self, row) -> RowCells:
+        """The row's labels and cells under these columns (``_read_row``)."""
+        return _read_row(self, tuple(row))
 
-    def cells(self, row) -> tuple[dict, list[str]]:
+    def cells(self, row) -> tuple[dict, list[str], dict, str]:
         """The row's cell under each name, and every sign that its cells do not sit
         under their headings: a number among the labels, words under a heading, a
         number under no column of the template, two cells under one heading. A cell
-        that starts inside a merged heading belongs to that heading."""
-        self.ignored = ""
+        that starts inside a merged heading belongs to that heading. Then where each
+        cell stood, and what the row printed beyond the headings."""
         problems = [f"a number among the labels ({t!r})" for t in row[:self.first] if _is_number(t)]
         if len(row) == self.plain_width and all(map(_is_value, row[self.first:])):
-            self.placed = dict(self.at)  # what the loop below finds for such a row, at once
-            return {name: row[c] for name, c in self.at.items()}, problems
+            # what the loop below finds for such a row, at once
+            return {name: row[c] for name, c in self.at.items()}, problems, dict(self.at), ""
         under: dict[int, str] = {}
         stood: dict[int, int] = {}
         named, last_start, under_heading, remarks = self.named, self.starts[-1], self.under_heading, self.remarks
-        beyond = []
+        beyond, ignored = [], ""
         present = None  # the last column holding a cell
         for c in range(self.first, len(row)):
             text = row[c]
@@ -224,29 +240,36 @@ class Columns:
         if beyond and (problems or self.first not in under):  # the row starts late: shifted right?
             problems.append(f"cells beyond the table's headings ({', '.join(map(repr, beyond))})")
         elif beyond:
-            self.ignored = f"ignored {len(beyond)} extra cell(s) beyond the table's headings: {' '.join(beyond)!r}"
+            ignored = f"ignored {len(beyond)} extra cell(s) beyond the table's headings: {' '.join(beyond)!r}"
         ending = self.under_heading.get(present, last_start) if present is not None else self.first
         missing = [name for name, c in self.at.items() if c > ending]
         if missing and under:
             problems.append(f"no cell at all under {', '.join(missing)} (the row ends early)")
-        self.placed = {name: stood[c] for name, c in self.at.items() if c in stood}
-        return {name: under.get(c) for name, c in self.at.items()}, problems
+        placed = {name: stood[c] for name, c in self.at.items() if c in stood}
+        return {name: under.get(c) for name, c in self.at.items()}, problems, placed, ignored
+
+
+@lru_cache(maxsize=8192)
+def _read_row(columns: Columns, row: tuple) -> RowCells:
+    """``Columns.read``: a pure function of the columns and the row's cells, kept, as rows
+    (a label and its zeros) repeat from report to report."""
+    values = row[columns.first:]
+    cells, problems, placed, ignored = columns.cells(row)
+    readings = {name: _read_cell(cell or "") for name, cell in cells.items()}
+    return RowCells(row, _labels(row), _has_number(values), not any(map(_number_text, values)),
+                    problems, placed, ignored, readings)
 
 
 def columns_of(heading_rows: list, width: int, spellings: dict) -> Columns | None:
     """Where the codebook's columns stand under ``heading_rows``. A column whose
     heading cells are all printed empty (not merged into a neighbour), or that
     lies beyond them, has no heading: a number there is out of place."""
-    found = _layout(tuple(map(tuple, heading_rows)), width, tuple(spellings.items()))
-    if found is None:
-        return None
-    at, starts, remarks, last = found
-    return Columns(dict(at), list(starts), set(remarks), last)
+    return _columns_of(tuple(map(tuple, heading_rows)), width, tuple(spellings.items()))
 
 
 @lru_cache(maxsize=1024)
-def _layout(heading_rows: tuple, width: int, spellings: tuple) -> tuple | None:
-    """``columns_of`` as (at, starts, remarks, last): heading rows repeat from report to report."""
+def _columns_of(heading_rows: tuple, width: int, spellings: tuple) -> Columns | None:
+    """``columns_of``, kept: heading rows repeat from report to report (so do the rows under them, ``_read_row``)."""
     printed = {column: found for column, found in printed_headings(heading_rows, width).items()
                if compact_label(found[1]) not in GROUP_HEADINGS}
     at, remarks = {}, set()
@@ -256,7 +279,7 @@ def _layout(heading_rows: tuple, width: int, spellings: tuple) -> tuple | None:
             at[name] = column
         elif any(extra in compact_label(text) for extra in EXTRA_COLUMNS):
             remarks.add(column)
-    return (at, _starts(heading_rows, width, printed), remarks, max(printed)) if at else None
+    return Columns(at, _starts(heading_rows, width, printed), remarks, max(printed)) if at else None
 
 
 def _starts(heading_rows: list, width: int, printed: dict) -> list[int]:
@@ -386,15 +409,15 @@ class _RowsTable(_Table):
                                   "from their headings: those rows are not read")
                 self.block_noted = True
             return
-        labels = _labels(row)
-        self._take_group(labels)
-        leaf, match = self._matched(labels)
+        read = self.columns.read(row)
+        self._take_group(read.labels)
+        leaf, match = self._matched(read.labels)
         if match is None:
-            self._unmatched(row, line, leaf, _has_number(row[self.columns.first:]))
+            self._unmatched(read, line, leaf)
             return
         self.pending = ""
-        self.last_empty = match.name if not any(map(_number_text, row[self.columns.first:])) else None
-        self._take(match.name, row, line)
+        self.last_empty = match.name if read.empty else None
+        self._take(match.name, read, line)
         self.labels[match.name] = {"printed": leaf, "matched": match.how}
         self.cursor = _first_place(type(self), match.name) + 1
 
@@ -409,12 +432,12 @@ class _RowsTable(_Table):
                 return label, match
         return leaf, None
 
-    def _unmatched(self, row, line, leaf: str, numbers: bool) -> None:
-        if numbers and self.last_empty:  # a label wrapped onto a second row: the numbers are its
+    def _unmatched(self, read: RowCells, line, leaf: str) -> None:
+        if read.numbers and self.last_empty:  # a label wrapped onto a second row: the numbers are its
             name, self.last_empty = self.last_empty, None
             self.wrapped.append(name)
-            self._take(name, row, line)
-        elif numbers:
+            self._take(name, read, line)
+        elif read.numbers:
             self.notes.append(f"{self.section}: row {leaf or '(no label)'!r} (line {line}) matches no row "
                               "of the template: its numbers are not used")
             self.pending = ""
@@ -493,19 +516,19 @@ class Section3Table(_RowsTable):
     def _is_group(self, label: str) -> bool:
         return _group_number(label) is not None
 
-    def _take(self, name: str, row, line: int) -> None:
+    def _take(self, name: str, read: RowCells, line: int) -> None:
         names = codebook.SECTION3_COLUMNS
-        cells, problems = self.columns.cells(row)
-        if self.columns.ignored:
-            self.notes.append(f"section3: {name} (line {line}): {self.columns.ignored}")
-        readings = [_read_cell(cells[column] or "") for column in names]  # ``cell_value``'s (value, why not)
+        problems = read.problems
+        if read.ignored:
+            self.notes.append(f"section3: {name} (line {line}): {read.ignored}")
+        readings = [read.readings[column] for column in names]  # ``cell_value``'s (value, why not)
         values = [value for value, _ in readings]
         unread = [i for i, (_, why) in enumerate(readings) if why]
         for i in unread:
             self.notes.append(f"section3: {name} (line {line}) {names[i]}: {readings[i][1]}: left null")
-        at = list(map(self.columns.placed.get, names))
+        at = list(map(read.placed.get, names))
         if problems:
-            values, at = self._realigned(name, row, line, (values, at), problems)
+            values, at = self._realigned(name, read.row, line, (values, at), problems)
             unread = [i for i, v in enumerate(values) if v is None] if all(v is None for v in values) else []
         self.found[name] = values
         self.at[name] = line
@@ -608,17 +631,15 @@ class Section2Table(_RowsTable):
     def _is_group(self, label: str) -> bool:
         return any(group in label for group in codebook.group_labels("section2", "2021"))
 
-    def _take(self, name: str, row, line: int) -> None:
-        cells, problems = self.columns.cells(row)
+    def _take(self, name: str, read: RowCells, line: int) -> None:
+        problems = read.problems
         values = {}
-        for column, text in cells.items():
-            try:
-                values[column] = cell_value(text)
-            except NotAValue as why:
-                values[column] = None
+        for column, (value, why) in read.readings.items():  # ``cell_value``'s value, or why not
+            values[column] = value
+            if why:
                 self.unread_cells.setdefault(name, []).append(column)
                 self.notes.append(f"section2: {name} (line {line}) {column}: {why}: left null")
-        placed = self.columns.placed
+        placed = read.placed
         if problems:
             self.notes.append(f"section2: {name} (line {line}): {'; '.join(problems)}: left null")
             values, placed = dict.fromkeys(values), {}
@@ -686,19 +707,17 @@ class Section4Table(_Table):
         if columns is None:
             self.notes.append(f"section4: the columns of line {line} cannot be told from their headings: not read")
             return
-        cells, problems = columns.cells(row)
-        if columns.ignored:
-            self.notes.append(f"section4 (line {line}): {columns.ignored}")
+        read = columns.read(row)
+        problems = read.problems
+        if read.ignored:
+            self.notes.append(f"section4 (line {line}): {read.ignored}")
         self.mapped |= set(columns.at)
         found: dict[str, dict] = {}
-        for (group, column), text in cells.items():
-            try:
-                value = cell_value(text)
-            except NotAValue as why:
-                value = None
+        for (group, column), (value, why) in read.readings.items():  # ``cell_value``'s value, or why not
+            if why:
                 self.notes.append(f"section4: {group} {column} (line {line}): {why}: left null")
             found.setdefault(group, dict.fromkeys(codebook.SECTION4_COLUMNS))[column] = value
-        placed = columns.placed
+        placed = read.placed
         if problems and not _groups_add_up(found):
             self.notes.append(f"section4 (line {line}): {'; '.join(problems)}, and the groups' totals do not "
                               "confirm the reading: left null")
@@ -713,11 +732,7 @@ class Section4Table(_Table):
         self.headings = []
 
     def _columns(self, width: int) -> Columns | None:
-        found = _section4_layout(tuple(map(tuple, self.headings)), width)
-        if found is None:
-            return None
-        at, starts, last = found
-        return Columns(dict(at), list(starts), last=last)
+        return _section4_columns(tuple(map(tuple, self.headings)), width)
 
     def read(self) -> TableRead:
         read = TableRead("2019/2021", {})
@@ -737,9 +752,9 @@ class Section4Table(_Table):
 
 
 @lru_cache(maxsize=1024)
-def _section4_layout(headings: tuple, width: int) -> tuple | None:
-    """Where section 四's (group, column) cells stand under its heading rows, as (at,
-    starts, last): heading rows repeat from report to report."""
+def _section4_columns(headings: tuple, width: int) -> Columns | None:
+    """Where section 四's (group, column) cells stand under its heading rows: heading
+    rows repeat from report to report (so do the rows under them, ``_read_row``)."""
     printed = printed_headings(headings, width)
     at = {}
     for column, (r, text) in printed.items():
@@ -747,7 +762,7 @@ def _section4_layout(headings: tuple, width: int) -> tuple | None:
         group = _group_over(headings, r, column)
         if name and group and (group, name) not in at:
             at[(group, name)] = column
-    return (at, _starts(headings, width, printed), max(printed)) if at else None
+    return Columns(at, _starts(headings, width, printed), last=max(printed)) if at else None
 
 
 def _group_over(headings: tuple, heading_row: int, column: int) -> str | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from toolkit import codebook
 from toolkit.cells import BLANK_MARKERS, CELL_RUN, first_cell_run, parse_number, split_cells
@@ -92,8 +92,8 @@ def _row_findings(section: str, values: dict, rows_at: dict, source: _Source) ->
             findings.append(_finding(section, name, None, row, "the row has no line: its place in the source is unknown"))
             continue
         window = source.window(line, ends[line])
-        found, message = _after_label(window, cursors.get(line, 0), _label(section, name),
-                                      _label(section, following[name]) if following[name] else None, row)
+        found, message = _after_label(window, cursors.get(line, 0), section, name, following[name],
+                                      tuple(row), tuple(map(type, row)))
         if message == LABEL_NOT_FOUND and sum(at == line for at in rows_at.values()) == 1:
             found, message = _after_first_line_label(window, row)
         if found is None:
@@ -103,10 +103,15 @@ def _row_findings(section: str, values: dict, rows_at: dict, source: _Source) ->
     return findings
 
 
-def _after_label(window: str, cursor: int, label: re.Pattern, next_label: re.Pattern | None,
-                 row: list) -> tuple[int | None, str]:
-    """Where the row's cells end, for the first occurrence of its label followed by
-    them; else ``None`` and what the label is followed by."""
+@lru_cache(maxsize=8192)
+def _after_label(window: str, cursor: int, section: str, name: str, following: str | None,
+                 row: tuple, types: tuple) -> tuple[int | None, str]:
+    """Where the row's cells end, for the first occurrence of its label (row ``name``'s)
+    followed by them, before the label of the ``following`` row; else ``None`` and what
+    the label is followed by. Kept: rows (a label and its zeros) repeat from report to
+    report, and this depends on its arguments alone; ``types`` keeps 1 and 1.0 (equal
+    keys, printed differently) apart."""
+    label, next_label = _label(section, name), _label(section, following) if following else None
     printed = None
     for match in label.finditer(window, cursor):
         stop = next_label.search(window, match.end()) if next_label else None

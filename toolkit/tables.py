@@ -8,6 +8,7 @@ row of their group and rows split across lines.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -214,7 +215,7 @@ def _rows(ct: CompactText, span, section: str, names, group_labels):
                    | {i for g in group_labels for i in _find_all(ct.text, g, span)}
                    | {span[1]})
     for label in labels:
-        stop = next(s for s in stops if s >= label.stop)
+        stop = stops[bisect.bisect_left(stops, label.stop)]  # the first stop at or after the label's end
         found = first_cell_run(ct.text[label.stop:stop])
         yield label, (found[0] if found else None)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from toolkit.errors import EmptyFile, NotText
@@ -60,8 +61,10 @@ def text_tables(text: str) -> tuple[GridTable, ...]:
     return tuple(tables)
 
 
+@lru_cache(maxsize=2048)
 def _cells(line: str) -> tuple[list[str] | None, str | None]:
-    """A line's cells and its kind: a pipe row, the pipe table's rule, a tab row, or prose."""
+    """A line's cells and its kind: a pipe row, the pipe table's rule, a tab row, or prose.
+    Kept, as lines repeat from report to report: the cells are read, never changed."""
     match = _PIPE_ROW.match(line) if "|" in line else None
     if match:
         if _RULE_ROW.match(line):
