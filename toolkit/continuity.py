@@ -55,9 +55,15 @@ def _carried_over(pairs: pd.DataFrame, section3: pd.DataFrame) -> pd.DataFrame:
     return table.assign(check="carried_over", item="carried_over", blanks_read_as_zero=0)
 
 
+def in_force_cells(section2: pd.DataFrame) -> pd.DataFrame:
+    """The section 二 cells the in-force check reads: the 2021 template's regulations and
+    normative documents, issued, repealed and in force."""
+    return section2[(section2["template"] == "2021") & section2["item"].isin(IN_FORCE_ITEMS)
+                    & section2["column"].isin(IN_FORCE_COLUMNS)]
+
+
 def _in_force(pairs: pd.DataFrame, section2: pd.DataFrame) -> pd.DataFrame:
-    cells = section2[(section2["template"] == "2021") & section2["item"].isin(IN_FORCE_ITEMS)
-                     & section2["column"].isin(IN_FORCE_COLUMNS)]
+    cells = in_force_cells(section2)
     if cells.empty:
         return pd.DataFrame(columns=COLUMNS)
     blank = cells["status"] == "blank"

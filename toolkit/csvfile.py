@@ -9,6 +9,7 @@ another type (dates, categories), is left to pandas.
 """
 from __future__ import annotations
 
+import re
 from typing import IO
 
 import numpy as np
@@ -18,8 +19,7 @@ import pyarrow.compute as pc
 
 TEXT = pa.large_string()
 COMMA, LINE_END, QUOTE, NOTHING = (pa.scalar(text, TEXT) for text in (",", "\n", '"', ""))
-QUOTED_FOR = (b",", b'"', b"\n")  # what Python's csv module quotes with pandas' settings
-NEEDS_QUOTES = '[,"\n]'  # the same, as a pattern
+QUOTED_FOR = ',"\n'  # a text holding one of these is quoted (Python's csv module, with pandas' settings)
 CELLS_AT_ONCE = 500_000  # a long table is written in parts of about this many cells: its text is held once
 
 
@@ -77,8 +77,8 @@ def _float_text(values: np.ndarray) -> pa.Array:
 
 def _quote_where_needed(texts: pa.Array) -> pa.Array:
     characters = bytes(_text_bytes(texts))
-    if any(mark in characters for mark in QUOTED_FOR):  # most columns hold none: looked for in the whole column at once
-        quote = pc.match_substring_regex(texts, NEEDS_QUOTES)
+    if any(mark.encode() in characters for mark in QUOTED_FOR):  # most columns hold none: looked for at once
+        quote = pc.match_substring_regex(texts, f"[{re.escape(QUOTED_FOR)}]")
         doubled = pc.binary_join_element_wise(QUOTE, pc.replace_substring(texts, '"', '""'), QUOTE, NOTHING)
         texts = pc.if_else(quote, doubled, texts)
     return texts.fill_null(NOTHING)

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from toolkit import codebook, jsonfile, tidy
 from toolkit.config import CORRECTIONS
-from toolkit.continuity import IN_FORCE_COLUMNS, IN_FORCE_ITEMS, consecutive_reports, year_over_year_findings
+from toolkit.continuity import consecutive_reports, in_force_cells, year_over_year_findings
 from toolkit.corpus import Corpus
 from toolkit.corrections import load_corrections
 from toolkit.csvfile import write_csv
@@ -198,9 +198,7 @@ class _Chunks:
         self.years.append(tables["reports"][["report", "agency", "year"]])
         three, two = tables["section3"], tables["section2"]  # of these, continuity needs a few rows and columns
         self.carried.append(_wide(three.loc[three["row"].isin(CARRIED), ["report", "row", "column", "value"]]))
-        self.documents.append(two.loc[two["item"].isin(IN_FORCE_ITEMS) & (two["template"] == "2021")
-                                      & two["column"].isin(IN_FORCE_COLUMNS),
-                                      ["report", "template", "item", "column", "value", "status"]])
+        self.documents.append(in_force_cells(two)[["report", "template", "item", "column", "value", "status"]])
         self.cumulative.append(tables["legacy_rows"][["report", "key", "value", "cumulative"]])
         self.workbook.append(workbook_rows(tables, AS_PRINTED_REPORTS - self.shown))
         self.shown += len(reports)

@@ -34,7 +34,8 @@ FORMAT_PREFERENCE = ["html", "docx", "pdf", "text", "ocr"]  # for the same repor
 
 def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.DataFrame,
                 corrections: pd.DataFrame, legacy_rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Harmonised sections, the panel and the corrections with their status."""
+    """Harmonised sections, the panel and the corrections with their status. The panel's
+    ``preferred`` needs every report: it is marked once they all are (``outputs``)."""
     h3, applied3 = apply_corrections(harmonise_section3(section3), corrections, "section3")
     h4, applied4 = apply_corrections(harmonise_section4(section4), corrections, "section4")
     totals, cells = harmonised_wide(h3, h4)
@@ -48,7 +49,6 @@ def build_panel(reports: pd.DataFrame, section3: pd.DataFrame, section4: pd.Data
         .assign(collects_processing_fee=lambda t: (t["processing_fee_yuan"] > 0).astype("boolean"))
         .join(measures).join(core_table(reports, legacy_rows, totals, cells)).join(flags).reset_index()
     )
-    panel["preferred"] = preferred(panel)
     return {
         "harmonised_section3": h3,
         "harmonised_section4": h4,
