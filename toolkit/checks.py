@@ -46,7 +46,7 @@ def _finding(identity, section, row, column, parts: list, printed, message) -> F
     (row, column, expected, printed) only then."""
     if printed is UNREAD or printed is None or UNREAD in parts:  # UNREAD equals only itself
         return None
-    numbers = [p for p in parts if p is not None]
+    numbers = [p for p in parts if p is not None] if None in parts else parts
     if not numbers:
         return None
     expected = sum(numbers)
@@ -75,17 +75,16 @@ def section3_failures(section3: dict | None, unread: set[tuple[str, int]] = froz
 def column_identity_failures(section3: dict) -> list[Finding]:
     """Identities 2 and 3 for every column."""
     rows = list(section3)
-    outcomes = rows[2:-2]
+    new, over, processed_at, forward_at = map(rows.index, ("new_received", "carried_over", "total_processed",
+                                                          "carried_forward"))
     found = []
-    for i, column in enumerate(SECTION3_COLUMNS):
-        cell = {row: section3[row][i] for row in rows}
-        processed, forward = cell["total_processed"], cell["carried_forward"]
+    for column, cells in zip(SECTION3_COLUMNS, zip(*section3.values())):  # the column's cell in each row
+        processed, forward = cells[processed_at], cells[forward_at]
         if all(v is not None and v is not UNREAD for v in (processed, forward)):
-            found.append(_finding(2, "section3", None, column, [cell["new_received"], cell["carried_over"]],
-                                  processed + forward,
+            found.append(_finding(2, "section3", None, column, [cells[new], cells[over]], processed + forward,
                                   "section3 {column}: new_received + carried_over = {expected} "
                                   "but total_processed + carried_forward = {printed}"))
-        found.append(_finding(3, "section3", "total_processed", column, [cell[r] for r in outcomes], processed,
+        found.append(_finding(3, "section3", "total_processed", column, cells[2:-2], processed,
                               "section3 {column}: total_processed {printed} but the outcome rows sum to {expected}"))
     return [f for f in found if f]
 

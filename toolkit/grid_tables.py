@@ -101,7 +101,7 @@ def _is_number(text: str | None) -> bool:
 
 
 def _has_number(row) -> bool:
-    return any(map(_is_number, row))
+    return any(map(_is_number, reversed(row)))  # a row's numbers stand at its end: looked at first
 
 
 @lru_cache(maxsize=4096)
@@ -319,6 +319,12 @@ def _heading_section(row: tuple) -> str | None:
     return best if hits[best] else None
 
 
+@lru_cache(maxsize=4096)
+def _heading_key(row: tuple) -> tuple[str, ...]:
+    """A heading row's printed cells as matched, to tell a heading printed again: heading rows repeat."""
+    return tuple(compact_label(c) for c in row if c)
+
+
 # --- the tables ------------------------------------------------------------------
 
 class _Table:
@@ -338,7 +344,7 @@ class _Table:
 
     def heading(self, row, line: int) -> bool:
         """Take a heading row; ``False`` when it opens a new table instead."""
-        key = tuple(compact_label(c or "") for c in row if c)
+        key = _heading_key(tuple(row))
         if self.data_rows and key in self.seen:
             if self.headings and not self.headings_closed:  # part of a new block of headings
                 self.headings.append(row)
@@ -521,11 +527,11 @@ class Section3Table(_RowsTable):
         problems = read.problems
         if read.ignored:
             self.notes.append(f"section3: {name} (line {line}): {read.ignored}")
-        readings = [read.readings[column] for column in names]  # ``cell_value``'s (value, why not)
-        values = [value for value, _ in readings]
-        unread = [i for i, (_, why) in enumerate(readings) if why]
+        readings = read.readings  # ``cell_value``'s (value, why not) by column
+        values = [readings[column][0] for column in names]
+        unread = [i for i, column in enumerate(names) if readings[column][1]]
         for i in unread:
-            self.notes.append(f"section3: {name} (line {line}) {names[i]}: {readings[i][1]}: left null")
+            self.notes.append(f"section3: {name} (line {line}) {names[i]}: {readings[names[i]][1]}: left null")
         at = list(map(read.placed.get, names))
         if problems:
             values, at = self._realigned(name, read.row, line, (values, at), problems)

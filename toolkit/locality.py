@@ -120,10 +120,10 @@ def locate(agency: str, text: str = "", year: int | None = None) -> Locality:
     agency, text = _compact(agency), _compact(text)
     table = _table()
     scope, scope_notes = _scope(text)
-    span, index = _last_name(agency, table), table.by_name
+    span, index = _last_name(agency), table.by_name
     central = span is None and CENTRAL.search(agency) is not None
     if span is None and not central:
-        span, index = _short_prefix(agency, table), table.by_short
+        span, index = _short_prefix(agency), table.by_short
     if span is None:
         why = f"{agency} is a central body" if central else "no division name in the agency name"
         return Locality(level="central" if central else None, status="resolved" if central else "not_found",
@@ -187,9 +187,11 @@ def _kind(agency: str, rest: str) -> str | None:
     return next((kind for kind, pattern in AGENCY_KINDS if pattern.search(agency)), None)
 
 
-def _last_name(agency: str, table: _Table) -> tuple[int, int] | None:
-    """Span of the last full division name in the agency name, longest match at each position."""
-    span, i = None, 0
+@lru_cache(maxsize=4096)
+def _last_name(agency: str) -> tuple[int, int] | None:
+    """Span of the last full division name in the agency name, longest match at each position
+    (kept: an agency publishes a report every year)."""
+    table, span, i = _table(), None, 0
     while i < len(agency):
         end = next((j for j in range(min(len(agency), i + table.longest), i + 1, -1)
                     if agency[i:j] in table.by_name), None)
@@ -197,8 +199,10 @@ def _last_name(agency: str, table: _Table) -> tuple[int, int] | None:
     return span
 
 
-def _short_prefix(agency: str, table: _Table) -> tuple[int, int] | None:
+@lru_cache(maxsize=4096)
+def _short_prefix(agency: str) -> tuple[int, int] | None:
     """A short name opening the agency name, as in 平潭综合实验区管委会."""
+    table = _table()
     end = next((j for j in range(min(len(agency), table.longest), 1, -1)
                 if agency[:j] in table.by_short), None)
     return (0, end) if end else None

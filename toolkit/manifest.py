@@ -34,12 +34,12 @@ def append_row(raw_dir: Path, row: dict) -> None:
 def source_of(path: str | Path, sha256: str) -> dict | None:
     """Where a stored file came from (url, final_url, fetched_at, parent_url), from the
     ``MANIFEST.csv`` in its folder, matched by content so renamed copies still match."""
-    manifest = Path(path).parent / MANIFEST
+    manifest = os.path.join(os.path.dirname(path), MANIFEST)  # os.path, not pathlib: asked of every report
     try:
-        stat = manifest.stat()
+        stat = os.stat(manifest)
     except OSError:
         return None
-    row = _first_fetch(str(manifest), stat.st_mtime_ns, stat.st_size).get(sha256)
+    row = _first_fetch(manifest, stat.st_mtime_ns, stat.st_size).get(sha256)
     return {column: row.get(column) for column in SOURCE_COLUMNS} if row else None
 
 

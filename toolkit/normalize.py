@@ -52,7 +52,7 @@ def normalize(text: str) -> str:
     """NFKC (full-width digits and brackets to half-width), Unix newlines."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", _FULL_WIDTH.sub(lambda match: _HALF_WIDTH[match.group()], text))
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def compact_label(label: str) -> str:

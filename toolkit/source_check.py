@@ -70,21 +70,23 @@ class _Source:
 
     def window(self, first: int, last: int) -> str:
         """Lines ``first`` to ``last`` (1-based, inclusive), joined."""
+        if first == last and 0 < first <= len(self.lines):  # most rows: a line of its own
+            return self.lines[first - 1]
         return "\n".join(self.lines[first - 1:last])
 
 
 def _row_findings(section: str, values: dict, rows_at: dict, source: _Source) -> list[dict]:
     """Sections 二 and 三: each row's values in the first run of cells after its label,
     before the next row's label; rows sharing a window are found left to right."""
-    names = list(values)
     ends = _window_ends(rows_at, len(source.lines))
     following, after = {}, {}  # name -> the next row on its line; line -> the row last seen on it
-    for name in reversed(names):
-        following[name], after[rows_at.get(name)] = after.get(rows_at.get(name)), name
+    for name in reversed(values):
+        line = rows_at.get(name)
+        following[name], after[line] = after.get(line), name
     cursors: dict[int, int] = {}
     findings = []
-    for name in names:
-        row = _flat(values[name])
+    for name, printed in values.items():
+        row = _flat(printed)
         if row.count(None) == len(row):  # no value
             continue
         line = rows_at.get(name)
@@ -154,9 +156,11 @@ def _section4_findings(section: str, values: dict, rows_at: dict, source: _Sourc
                 for name in groups]
     [line] = lines
     row = [v for name in values for v in _flat(values[name])]
-    runs = [match.group() for match in CELL_RUN.finditer(source.window(line, line + SECTION4_LINES - 1))]
-    if any(_printed(row, split_cells(run), extra_cells=True) for run in _may_print(runs, row)):
-        return []
+    runs = []  # read up to the first run that prints the row: there, the rest is not needed
+    for run in (match.group() for match in CELL_RUN.finditer(source.window(line, line + SECTION4_LINES - 1))):
+        if _may_print(run, row) and _printed(row, split_cells(run), extra_cells=True):
+            return []
+        runs.append(run)
     printed = next((cells for cells in map(split_cells, runs) if max(len(cells), len("".join(cells))) >= len(row)), None)
     wrong = _differing_groups(values, printed)
     message = (f"not printed on lines {line}–{line + SECTION4_LINES - 1}, where the first run of cells "
@@ -164,14 +168,13 @@ def _section4_findings(section: str, values: dict, rows_at: dict, source: _Sourc
     return [_finding(section, name, line, _flat(values[name]), message) for name in wrong or groups]
 
 
-def _may_print(runs: list[str], row: list) -> list[str]:
-    """The runs that may print the row: when its values are whole numbers, only runs
-    whose digits begin with theirs (a quick test before reading cells)."""
+def _may_print(run: str, row: list) -> bool:
+    """Whether the run may print the row: when its values are whole numbers, only when
+    the run's digits begin with theirs (a quick test before reading cells)."""
     numbers = [v for v in row if v is not None]
     if not all(isinstance(v, int) for v in numbers):
-        return runs
-    digits = "".join(str(abs(v)) for v in numbers)
-    return [run for run in runs if _NOT_DIGIT.sub("", run).startswith(digits)]
+        return True
+    return _NOT_DIGIT.sub("", run).startswith("".join(str(abs(v)) for v in numbers))
 
 
 def _differing_groups(values: dict, printed: list[str] | None) -> list[str]:

@@ -45,14 +45,14 @@ def text_tables(text: str) -> tuple[GridTable, ...]:
     (('规章', '1', '2'), ('行政许可', '5', None))
     """
     tables, rows, lines, kind = [], [], [], None
-    text_lines = _NEWLINE.split(text) + [""]
+    text_lines = (_NEWLINE.split(text) if "\r" in text else text.split("\n")) + [""]
     for number, line in enumerate(text_lines, start=1):
         cells, this = _cells(line)
         if kind == "tab" and this is None and line.strip() and _cells(text_lines[number])[1] == "tab":
-            cells, this = [" ".join(line.split())], "tab"  # a label wrapped onto a line of its own, mid-table
+            cells, this = (" ".join(line.split()),), "tab"  # a label wrapped onto a line of its own, mid-table
         if rows and this != kind and not (this == "rule" and kind == "pipe"):
             width = max(map(len, rows))
-            tables.append(GridTable(tuple(tuple(row + [None] * (width - len(row))) for row in rows), tuple(lines)))
+            tables.append(GridTable(tuple(row + (None,) * (width - len(row)) for row in rows), tuple(lines)))
             rows, lines = [], []
         if cells is not None:
             rows.append(cells)
@@ -62,19 +62,19 @@ def text_tables(text: str) -> tuple[GridTable, ...]:
 
 
 @lru_cache(maxsize=2048)
-def _cells(line: str) -> tuple[list[str] | None, str | None]:
+def _cells(line: str) -> tuple[tuple[str, ...] | None, str | None]:
     """A line's cells and its kind: a pipe row, the pipe table's rule, a tab row, or prose.
-    Kept, as lines repeat from report to report: the cells are read, never changed."""
+    Kept, as lines repeat from report to report."""
     match = _PIPE_ROW.match(line) if "|" in line else None
     if match:
         if _RULE_ROW.match(line):
             return None, "rule"
-        return [" ".join(_BREAK.sub(" ", cell).split()) for cell in match.group(1).split("|")], "pipe"
+        return tuple(" ".join(_BREAK.sub(" ", cell).split()) for cell in match.group(1).split("|")), "pipe"
     if "\t" in line and line.strip():
         line = line.rstrip()
         if not _SPACE_BUT_TAB.search(line):  # no cell to fold
-            return line.split("\t"), "tab"
-        return [" ".join(cell.split()) for cell in line.split("\t")], "tab"
+            return tuple(line.split("\t")), "tab"
+        return tuple(" ".join(cell.split()) for cell in line.split("\t")), "tab"
     return None, None
 
 
