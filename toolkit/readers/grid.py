@@ -37,19 +37,18 @@ def place(rows: list[list[tuple[str, int, int]]]) -> list[list[str | None]]:
     >>> place([[("组", 2, 1), ("a", 1, 2)], [("b", 1, 1), ("c", 1, 1)]])
     [['组', 'a', None], [None, 'b', 'c']]
     """
-    taken: dict[tuple[int, int], str | None] = {}
+    taken: list[dict[int, str | None]] = [{} for _ in rows]  # per row: column -> what stands there
     for r, row in enumerate(rows):
-        column = 0
+        here, column = taken[r], 0
         for text, rowspan, colspan in row:
-            while (r, column) in taken:
+            while column in here:
                 column += 1
-            rowspan = max(1, min(rowspan, MAX_SPAN, len(rows) - r))
-            colspan = max(1, min(colspan, MAX_SPAN))
-            if rowspan > 1 or colspan > 1:
-                for i in range(rowspan):
-                    for j in range(colspan):
-                        taken[(r + i, column + j)] = None
-            taken[(r, column)] = text
+            if rowspan != 1 or colspan != 1:  # most cells span nothing
+                rowspan = max(1, min(rowspan, MAX_SPAN, len(rows) - r))
+                colspan = max(1, min(colspan, MAX_SPAN))
+                for below in taken[r:r + rowspan]:
+                    below.update(dict.fromkeys(range(column, column + colspan)))
+            here[column] = text
             column += colspan
-    width = max((c + 1 for _, c in taken), default=0)
-    return [[taken.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    width = max((max(here) + 1 for here in taken if here), default=0)
+    return [[here.get(c, "") for c in range(width)] for here in taken]

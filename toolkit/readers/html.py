@@ -264,7 +264,13 @@ def _cell_text(cell) -> str:
     of each block, where the walk ends a line, white space folded."""
     fragments = [cell.text or ""]
     _cell_fragments(cell, fragments)
-    return " ".join(_INVISIBLE.sub("", "".join(fragments)).split())
+    return _folded("".join(fragments))
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """Text on one line: invisible characters dropped, white space folded (cells repeat: kept)."""
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def _cell_fragments(element, fragments: list[str]) -> None:
@@ -296,7 +302,13 @@ def _cell_lines(cell) -> list[str]:
 def _span(cell, attribute: str) -> int:
     """A cell's rowspan or colspan as the browser reads it (1 when absent or not a number)."""
     value = cell.get(attribute)
-    digits = _SPAN.match(value) if value else None
+    return _span_value(value) if value else 1
+
+
+@lru_cache(maxsize=256)
+def _span_value(value: str) -> int:
+    """``_span`` of a declared value: a page declares a few, on every cell."""
+    digits = _SPAN.match(value)
     return int(digits.group(1)) if digits and int(digits.group(1)) > 0 else 1
 
 
