@@ -16,6 +16,7 @@ from toolkit import read_report
 from toolkit.checks import section3_failures, section4_failures
 from toolkit.errors import EmptyFile, ReportError, UnsupportedFormat
 from toolkit.readers import docx as docx_reader
+from toolkit.readers import grid as grid_layout
 from toolkit.readers import html as html_reader
 from toolkit.readers import read_document
 
@@ -42,6 +43,23 @@ def test_merged_cells_appear_once_and_blank_cells_keep_their_column():
         <tr><td>2.其他法律行政法规禁止公开</td><td colspan="2">3</td><td> 4 </td></tr>
         </table>""")
     assert lines[1:] == ["(三)不予公开\t1.属于国家秘密\t14\t∅\t∅", "2.其他法律行政法规禁止公开\t3\t4"]
+
+
+@pytest.mark.parametrize("rows, grid", [
+    ([[("a", 2, 2), ("b", 1, 1)], [("c", 1, 1)]], [["a", None, "b"], [None, None, "c"]]),
+    # a cell spanning rows below it leaves a hole where no cell of a shorter row stands
+    ([[("a", 1, 1), ("b", 3, 1)], [("c", 1, 1)], []], [["a", "b"], ["c", None], ["", None]]),
+    # spans of 0 or less are 1; a rowspan past the last row stops there
+    ([[("a", 0, -2), ("b", 9, 1)], [("c", 1, 0)]], [["a", "b"], ["c", None]]),
+    ([], []),
+])
+def test_merged_cells_are_laid_out_as_a_browser_does(rows, grid):
+    assert grid_layout.place(rows) == grid
+
+
+def test_a_hostile_span_is_cut_to_max_span():
+    [row] = grid_layout.place([[("a", 1, 10_000), ("b", 1, 1)]])
+    assert len(row) == grid_layout.MAX_SPAN + 1 and row[-1] == "b"
 
 
 def test_scripts_styles_hidden_elements_and_navigation_are_skipped():
