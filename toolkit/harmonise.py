@@ -19,11 +19,12 @@ from toolkit import codebook
 ROWS = codebook.section3_rows("2019")
 OTHER_2021 = [r for r in codebook.section3_rows("2021") if r.startswith("other_")]
 COLUMNS = ["report", "row", "column", "printed", "value", "flag"]
+TIDY_COLUMNS = ["report", "row", "column", "value", "status"]  # of a tidy section table, what the layer reads
 
 
 def harmonise_section3(section3: pd.DataFrame) -> pd.DataFrame:
     """Long table: report, row, column, printed, value, flag (one set of 23 rows)."""
-    table = _flagged(section3)
+    table = _flagged(section3[TIDY_COLUMNS])  # only what is used: every filter below copies each column
     summed = (
         table[table["row"].isin(OTHER_2021)]
         .groupby(["report", "column"], as_index=False)["value"].sum(min_count=1, skipna=False)
@@ -41,7 +42,7 @@ def harmonise_section3(section3: pd.DataFrame) -> pd.DataFrame:
 
 def harmonise_section4(section4: pd.DataFrame) -> pd.DataFrame:
     """Long table: report, row (the group), column, printed, value, flag."""
-    table = _flagged(section4.rename(columns={"group": "row"}))
+    table = _flagged(section4.rename(columns={"group": "row"})[TIDY_COLUMNS])
     parts = table[table["column"] != "total"].groupby(["report", "row"])["value"].sum(min_count=1, skipna=False)
     return _derive_totals(table, parts)[COLUMNS].astype({"printed": "Int64"})
 
