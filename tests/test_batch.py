@@ -122,6 +122,28 @@ def test_entries_of_other_code_crashes_and_shorter_time_limits_are_read_again(in
     assert batch.extract(str(tmp_path / "gone.txt"))["retry"]  # e.g. a Dask worker that cannot see the file
 
 
+@pytest.mark.parametrize("fault, reason", [("slow", "timeout"), ("dies", "crashed")])
+def test_a_file_at_fault_in_a_task_of_several_fails_alone(inputs, tmp_path, monkeypatch, fault, reason):
+    """Text files go to a reading process several at a time; when one of them runs over the
+    time limit or kills its process, it alone fails, and every other file is a record."""
+    few = [(path, collection, row) for path, collection, row in inputs if path.name != "menu.txt"][:5]
+    assert len(few) < batch.FILES_PER_TASK  # with the faulty file, one task
+    at_fault = tmp_path / f"{fault}.txt"
+    at_fault.write_bytes(few[0][0].read_bytes() + b"\n")
+    reading = batch.read_report
+
+    def faulty(path):  # reading processes are forked from this one: they read with it
+        if fault in str(path):
+            time.sleep(60) if fault == "slow" else os._exit(1)
+        return reading(path)
+    monkeypatch.setattr(batch, "read_report", faulty)
+    files = few[:2] + [(at_fault, "faults", None)] + few[2:]
+    reports, failures, counts = batch.build(files, tmp_path / "cache", jobs=1, timeout=1.5, progress=False)
+    assert [(f["file"], f["reason"]) for f in failures] == [(at_fault.name, reason)]
+    assert [r.name for r in reports] == [path.name for path, _, _ in few]
+    assert counts["read"] == len(files)
+
+
 def test_cli_extract_reads_on_jobs_and_says_what_came_from_the_cache(tmp_path, capsys):
     out = tmp_path / "out"
     args = ["extract", *map(str, SEEDS), "--out", str(out), "--jobs", "2", "--timeout", "60"]

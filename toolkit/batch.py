@@ -11,7 +11,10 @@ gives the same tables, byte for byte, as a run that never stopped.
 Each file is read in a worker process (pebble) that is stopped when it takes more
 than ``timeout`` seconds: the file becomes a ``timeout`` failure (read again only
 with a longer limit) and the batch goes on; a file whose process died (``crashed``)
-or that a worker could not open is read again by the next run. With ``scheduler`` (the address of a
+or that a worker could not open is read again by the next run. Text and HTML files,
+read in milliseconds, are handed out ``FILES_PER_TASK`` at a time; when such a task is
+stopped or its process dies, its files not yet saved are read again one at a time, so
+that only the file at fault fails. With ``scheduler`` (the address of a
 ``dask.distributed`` scheduler) the files are read on the cluster's workers, each
 with such a pool of its own; the input paths must be readable there, and only this
 process writes the cache.
@@ -42,8 +45,10 @@ from toolkit.report import Report, read_report
 from toolkit.stored import StoredReport
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
-TASKS_PER_PROCESS = 10_000  # a reading process is replaced after this many files, so no leak grows unbounded
+FILES_PER_PROCESS = 10_000  # a reading process is replaced after at most this many files, so no leak grows unbounded
 IN_FLIGHT_PER_PROCESS = 256  # files handed out ahead per reading process: workers go on while the outputs are written
+FILES_PER_TASK = 8  # text and HTML files (read in milliseconds) handed to a reading process at once
+QUICK_SUFFIXES = frozenset((".txt", ".md", ".text", ".html", ".htm", ".shtml"))
 MEMORY_LIMIT = int(os.environ.get("TOOLKIT_MEMORY_LIMIT", 3 * 2**30))  # bytes of address space a reading process may add
 DASK_PLUGIN = "toolkit-reading-pool"
 DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start the processes that stop a "
@@ -154,14 +159,18 @@ def extract(path: str) -> dict:
             gc.collect()
 
 
-def extract_into(path: str, folder: str, key: str) -> dict:
-    """Read one file (in a reading process) and save its record in the cache ``folder``
-    under ``key``; what is sent back is the entry of a failure, or a line saying so."""
-    entry = extract(path)
-    if "failure" in entry:
-        return entry
-    Cache(Path(folder)).put(key, entry)
-    return {"code": entry["code"], "saved": True}
+def extract_into(files: list[tuple[str, str]], folder: str) -> list[dict]:
+    """Read (path, key) files in turn (in a reading process), saving each record in the cache
+    ``folder`` under its key as soon as it is made; what is sent back, per file, is the entry
+    of a failure or a line saying the record was saved."""
+    sent = []
+    for path, key in files:
+        entry = extract(path)
+        if "failure" not in entry:
+            Cache(Path(folder)).put(key, entry)
+            entry = {"code": entry["code"], "saved": True}
+        sent.append(entry)
+    return sent
 
 
 class Cache:
@@ -254,17 +263,48 @@ def key_of(path: Path) -> str | dict:
 
 def _on_cores(to_read, jobs: int | None, timeout: float, cache: Cache) -> Iterator[tuple[str, Path, dict]]:
     """Read on this machine: ``jobs`` processes (default: one per core), each saving the
-    records it makes in ``cache`` itself (what it sends back is a line, not a record)."""
+    records it makes in ``cache`` itself (what it sends back is a line, not a record). Text
+    and HTML files are handed out ``FILES_PER_TASK`` at a time (``_tasks``)."""
     jobs = jobs or os.cpu_count() or 1
     pool = _reading_processes(jobs)
     try:
-        submit = lambda key, path: pool.schedule(  # noqa: E731
-            extract_into, (str(path), str(cache.folder), key), timeout=timeout)
-        for key, path, future in _windowed(to_read, submit, IN_FLIGHT_PER_PROCESS * jobs):
-            yield key, path, _outcome(future, timeout)
+        submit = lambda task: pool.schedule(  # noqa: E731
+            extract_into, ([(str(path), key) for key, path in task], str(cache.folder)), timeout=timeout)
+        for task, future in _windowed(_tasks(to_read), submit, IN_FLIGHT_PER_PROCESS * jobs // FILES_PER_TASK):
+            for (key, path), entry in zip(task, _entries(task, future, submit, cache, timeout)):
+                yield key, path, entry
     finally:
         pool.stop()
         pool.join()
+
+
+def _tasks(to_read) -> Iterator[list[tuple[str, Path]]]:
+    """The (key, file) pairs as tasks for a reading process: text and HTML files
+    ``FILES_PER_TASK`` together (one message each way for all of them), any other file alone."""
+    quick = []
+    for key, path in to_read:
+        if path.suffix.lower() not in QUICK_SUFFIXES:
+            yield [(key, path)]
+            continue
+        quick.append((key, path))
+        if len(quick) == FILES_PER_TASK:
+            yield quick
+            quick = []
+    if quick:
+        yield quick
+
+
+def _entries(task: list[tuple[str, Path]], future, submit, cache: Cache, timeout: float) -> list[dict]:
+    """Each file's entry from its task. When a task of several files was stopped at the time
+    limit or its process died, the records it saved stand and its other files are read again
+    one at a time: only a file that fails on its own is a ``timeout`` or ``crashed`` failure."""
+    sent = _outcome(future, timeout)
+    if isinstance(sent, list):
+        return sent
+    if len(task) == 1:
+        return [sent]
+    return [{"code": code_version(), "saved": True} if cache.fresh(key, timeout)
+            else _entries([(key, path)], submit([(key, path)]), submit, cache, timeout)[0] for key, path in task]
 
 
 def _on_dask(to_read, scheduler: str, timeout: float) -> Iterator[tuple[str, Path, dict]]:
@@ -275,36 +315,36 @@ def _on_dask(to_read, scheduler: str, timeout: float) -> Iterator[tuple[str, Pat
         client.register_plugin(_reading_pool(), name=DASK_PLUGIN)
         try:
             slots = sum(client.nthreads().values()) or 1
-            submit = lambda key, path: client.submit(_read_on_worker, str(path), timeout, pure=False)  # noqa: E731
-            for key, path, future in _windowed(to_read, submit, IN_FLIGHT_PER_PROCESS * slots):
+            submit = lambda item: client.submit(_read_on_worker, str(item[1]), timeout, pure=False)  # noqa: E731
+            for (key, path), future in _windowed(to_read, submit, IN_FLIGHT_PER_PROCESS * slots):
                 yield key, path, _outcome(future, timeout)
         finally:
             client.unregister_worker_plugin(DASK_PLUGIN)
 
 
 def _reading_processes(workers: int) -> ProcessPool:
-    """The processes that read files, each warmed up and replaced after TASKS_PER_PROCESS.
+    """The processes that read files, each warmed up and replaced after at most FILES_PER_PROCESS.
     The division table is loaded here first: processes forked from this one start with it."""
     divisions()
-    return ProcessPool(max_workers=workers, max_tasks=TASKS_PER_PROCESS, initializer=warm_up)
+    return ProcessPool(max_workers=workers, max_tasks=FILES_PER_PROCESS // FILES_PER_TASK, initializer=warm_up)
 
 
-def _windowed(to_read, submit, window: int):
-    """(key, file, future) as each finishes, with at most ``window`` files handed out. Each
-    future reports itself done on a queue, so a finished file is found without looking
+def _windowed(tasks, submit, window: int):
+    """(task, future) as each finishes, with at most ``window`` tasks handed out. Each
+    future reports itself done on a queue, so a finished task is found without looking
     through the others."""
     finished, pending = queue.SimpleQueue(), {}
 
     def hand_out(count: int) -> None:
-        for key, path in itertools.islice(to_read, count):
-            future = submit(key, path)
-            pending[future] = (key, path)
+        for task in itertools.islice(tasks, count):
+            future = submit(task)
+            pending[future] = task
             future.add_done_callback(finished.put)
 
-    hand_out(window)
+    hand_out(max(window, 1))
     while pending:
         future = finished.get()
-        yield *pending.pop(future), future
+        yield pending.pop(future), future
         hand_out(1)
 
 
