@@ -11,10 +11,10 @@ gives the same tables, byte for byte, as a run that never stopped.
 Each file is read in a worker process (pebble) that is stopped when it takes more
 than ``timeout`` seconds: the file becomes a ``timeout`` failure (read again only
 with a longer limit) and the batch goes on; a file whose process died (``crashed``)
-or that a worker could not open is read again by the next run. Text and HTML files,
-read in milliseconds, are handed out ``FILES_PER_TASK`` at a time; when such a task is
-stopped or its process dies, its files not yet saved are read again one at a time, so
-that only the file at fault fails. With ``scheduler`` (the address of a
+or that a worker could not open is read again by the next run. Text and HTML files
+under a megabyte, read in milliseconds, are handed out ``FILES_PER_TASK`` at a time;
+when such a task is stopped or its process dies, its files not yet saved are read
+again one at a time, so that only the file at fault fails. With ``scheduler`` (the address of a
 ``dask.distributed`` scheduler) the files are read on the cluster's workers, each
 with such a pool of its own; the input paths must be readable there, and only this
 process writes the cache.
@@ -47,8 +47,9 @@ from toolkit.stored import StoredReport
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a thousand-page PDF can take longer, a normal report takes well under 10
 FILES_PER_PROCESS = 10_000  # a reading process is replaced after at most this many files, so no leak grows unbounded
 IN_FLIGHT_PER_PROCESS = 256  # files handed out ahead per reading process: workers go on while the outputs are written
-FILES_PER_TASK = 8  # text and HTML files (read in milliseconds) handed to a reading process at once
+FILES_PER_TASK = 8  # text and HTML files under QUICK_BYTES (read in milliseconds) handed out at once
 QUICK_SUFFIXES = frozenset((".txt", ".md", ".text", ".html", ".htm", ".shtml"))
+QUICK_BYTES = 1_000_000
 MEMORY_LIMIT = int(os.environ.get("TOOLKIT_MEMORY_LIMIT", 3 * 2**30))  # bytes of address space a reading process may add
 DASK_PLUGIN = "toolkit-reading-pool"
 DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start the processes that stop a "
@@ -279,11 +280,12 @@ def _on_cores(to_read, jobs: int | None, timeout: float, cache: Cache) -> Iterat
 
 
 def _tasks(to_read) -> Iterator[list[tuple[str, Path]]]:
-    """The (key, file) pairs as tasks for a reading process: text and HTML files
-    ``FILES_PER_TASK`` together (one message each way for all of them), any other file alone."""
+    """The (key, file) pairs as tasks for a reading process: text and HTML files under
+    ``QUICK_BYTES`` ``FILES_PER_TASK`` together (one message each way for all of them), any
+    other file alone."""
     quick = []
     for key, path in to_read:
-        if path.suffix.lower() not in QUICK_SUFFIXES:
+        if path.suffix.lower() not in QUICK_SUFFIXES or _size(path) >= QUICK_BYTES:
             yield [(key, path)]
             continue
         quick.append((key, path))
@@ -292,6 +294,13 @@ def _tasks(to_read) -> Iterator[list[tuple[str, Path]]]:
             quick = []
     if quick:
         yield quick
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was hashed: its reading process says so
+        return 0
 
 
 def _entries(task: list[tuple[str, Path]], future, submit, cache: Cache, timeout: float) -> list[dict]:
