@@ -164,11 +164,11 @@ def extract_into(files: list[tuple[str, str]], folder: str) -> list[dict]:
     """Read (path, key) files in turn (in a reading process), saving each record in the cache
     ``folder`` under its key as soon as it is made; what is sent back, per file, is the entry
     of a failure or a line saying the record was saved."""
-    sent = []
+    cache, sent = Cache(Path(folder)), []
     for path, key in files:
         entry = extract(path)
         if "failure" not in entry:
-            Cache(Path(folder)).put(key, entry)
+            cache.put(key, entry)
             entry = {"code": entry["code"], "saved": True}
         sent.append(entry)
     return sent

@@ -30,7 +30,7 @@ from toolkit.labels import Candidate, match_label, number_of
 from toolkit.normalize import compact_label as _compact_label
 from toolkit.readers import GridTable
 from toolkit.readers.grid import UNREADABLE_CELL
-from toolkit.tables import TableRead, section2_layout
+from toolkit.tables import TableRead
 
 SECTION3_GROUP_HEADINGS = ("申请人情况", "法人或其他组织")
 SECTION3_NOTE = "本列数据的勾稽关系"  # printed in the corner of section 三's heading rows
@@ -663,7 +663,7 @@ class Section2Table(_RowsTable):
 
     def read(self) -> TableRead:
         template = self._template()
-        layout = section2_layout(template)
+        layout = codebook.section2_layout(template)
         read = TableRead(template, {})
         read.notes = self.notes + self.wrapped_note()
         for item, columns in layout.items():

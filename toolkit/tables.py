@@ -23,9 +23,6 @@ from toolkit.normalize import CompactText
 from toolkit.readers.grid import BLANK_CELL
 
 
-section2_layout = cache(codebook.section2_layout)  # read for every report: made once (callers do not change it)
-
-
 @dataclass
 class TableRead:
     """One statistical table as read: values in the codebook's shape, and how."""
@@ -57,7 +54,7 @@ class _Label:
 def read_section2(ct: CompactText, span: tuple[int, int]) -> TableRead:
     """二、主动公开政府信息情况: items by label, columns by the template's layout."""
     template = _section2_template(ct.text[span[0]:span[1]])
-    layout = section2_layout(template)
+    layout = codebook.section2_layout(template)
     read = TableRead(template, {})
     for label, cells in _rows(ct, span, "section2", tuple(layout), codebook.group_labels("section2", template)):
         columns = layout[label.name]

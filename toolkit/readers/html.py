@@ -175,7 +175,7 @@ class _Lines:
     def end(self, where: str = "text") -> None:
         if not self._pending:
             return
-        line = " ".join(_INVISIBLE.sub("", "".join(self._pending)).split())
+        line = _folded("".join(self._pending))
         self._pending = []
         if line:
             self.text.append(line)
@@ -264,13 +264,15 @@ def _cell_text(cell) -> str:
     of each block, where the walk ends a line, white space folded."""
     fragments = [cell.text or ""]
     _cell_fragments(cell, fragments)
-    return _folded("".join(fragments))
+    return _folded_cell("".join(fragments))
 
 
-@lru_cache(maxsize=4096)
 def _folded(text: str) -> str:
-    """Text on one line: invisible characters dropped, white space folded (cells repeat: kept)."""
+    """Text on one line: invisible characters dropped, white space folded."""
     return " ".join(_INVISIBLE.sub("", text).split())
+
+
+_folded_cell = lru_cache(maxsize=4096)(_folded)  # a cell's text: cells repeat from page to page, lines do not
 
 
 def _cell_fragments(element, fragments: list[str]) -> None:
