@@ -78,10 +78,16 @@ def _float_text(values: np.ndarray) -> pa.Array:
 def _quote_where_needed(texts: pa.Array) -> pa.Array:
     characters = bytes(_text_bytes(texts))
     if any(mark.encode() in characters for mark in QUOTED_FOR):  # most columns hold none: looked for at once
-        quote = pc.match_substring_regex(texts, f"[{re.escape(QUOTED_FOR)}]")
-        doubled = pc.binary_join_element_wise(QUOTE, pc.replace_substring(texts, '"', '""'), QUOTE, NOTHING)
-        texts = pc.if_else(quote, doubled, texts)
+        return _quoted(texts.dictionary_encode()).fill_null(NOTHING)  # each distinct text once: a long table repeats them
     return texts.fill_null(NOTHING)
+
+
+def _quoted(encoded: pa.DictionaryArray) -> pa.Array:
+    """The texts, each holding one of ``QUOTED_FOR`` in quotes (``"`` doubled)."""
+    texts = encoded.dictionary
+    quote = pc.match_substring_regex(texts, f"[{re.escape(QUOTED_FOR)}]")
+    doubled = pc.binary_join_element_wise(QUOTE, pc.replace_substring(texts, '"', '""'), QUOTE, NOTHING)
+    return pc.if_else(quote, doubled, texts).take(encoded.indices)
 
 
 def _text_bytes(texts: pa.Array) -> memoryview:

@@ -19,46 +19,83 @@ from toolkit import codebook
 ROWS = codebook.section3_rows("2019")
 OTHER_2021 = [r for r in codebook.section3_rows("2021") if r.startswith("other_")]
 COLUMNS = ["report", "row", "column", "printed", "value", "flag"]
-TIDY_COLUMNS = ["report", "row", "column", "value", "status"]  # of a tidy section table, what the layer reads
+TOTAL = codebook.SECTION3_COLUMNS.index("total")
+
+
+SUMMED = "other_processing"  # the 2019 row a 2021 table's other_* rows sum into
 
 
 def harmonise_section3(section3: pd.DataFrame) -> pd.DataFrame:
     """Long table: report, row, column, printed, value, flag (one set of 23 rows)."""
-    table = _flagged(section3[TIDY_COLUMNS])  # only what is used: every filter below copies each column
-    summed = (
-        table[table["row"].isin(OTHER_2021)]
-        .groupby(["report", "column"], as_index=False)["value"].sum(min_count=1, skipna=False)
-        .assign(row="other_processing", printed=pd.NA, flag="summed")
-    )
-    table = pd.concat([table[table["row"].isin(ROWS)], summed], ignore_index=True)
-    parts = table[table["column"] != "total"].groupby(["report", "row"])["value"].sum(min_count=1, skipna=False)
-    table = _derive_totals(table, parts)
-    places = {  # reports in the order given (a chunk's rows then follow the chunk before), rows as in the codebook
-        "report": section3["report"].unique(), "row": ROWS, "column": codebook.SECTION3_COLUMNS,
-    }
-    order = np.lexsort([pd.Categorical(table[key], categories=places[key]).codes for key in ("column", "row", "report")])
-    return table.iloc[order][COLUMNS].reset_index(drop=True).astype({"printed": "Int64"})
+    reports = pd.factorize(section3["report"])[0]  # in the order given: a chunk's rows follow the chunk before
+    rows = _codes(section3["row"], [*ROWS, *OTHER_2021])
+    columns = _codes(section3["column"], codebook.SECTION3_COLUMNS)
+    value, blank = _values(section3)
+    kept, other = np.flatnonzero((rows >= 0) & (rows < len(ROWS))), np.flatnonzero(rows >= len(ROWS))
+    groups, first, member = np.unique(reports[other] * (len(codebook.SECTION3_COLUMNS) + 1) + columns[other],
+                                      return_index=True, return_inverse=True)
+    source = np.concatenate([kept, other[first]])  # the tidy row each row of the layer is taken from
+    summed = np.arange(len(source)) >= len(kept)   # the rows that sum a report's other_* rows, per column
+    rows = np.concatenate([rows[kept], np.full(len(groups), ROWS.index(SUMMED))])
+    value = np.concatenate([value[kept], _sums(value[other], member, len(groups))])
+    derived = _derive_totals(value, blank[source] & ~summed, columns[source] == TOTAL,
+                             reports[source] * len(ROWS) + rows)
+    order = np.lexsort((columns[source], rows, reports[source]))  # reports as given, rows and columns as in the codebook
+    return _layer(section3, "row", source[order], value[order], summed[order], derived[order])
 
 
 def harmonise_section4(section4: pd.DataFrame) -> pd.DataFrame:
     """Long table: report, row (the group), column, printed, value, flag."""
-    table = _flagged(section4.rename(columns={"group": "row"})[TIDY_COLUMNS])
-    parts = table[table["column"] != "total"].groupby(["report", "row"])["value"].sum(min_count=1, skipna=False)
-    return _derive_totals(table, parts)[COLUMNS].astype({"printed": "Int64"})
+    value, blank = _values(section4)
+    groups = pd.factorize(section4["group"], use_na_sentinel=False)[0]
+    derived = _derive_totals(value, blank, (section4["column"] == "total").to_numpy(bool, na_value=False),
+                             pd.factorize(section4["report"], use_na_sentinel=False)[0] * (groups.max(initial=0) + 1) + groups)
+    everything = np.arange(len(section4))
+    return _layer(section4, "group", everything, value, np.zeros(len(section4), bool), derived).set_axis(section4.index)
 
 
-def _flagged(tidy: pd.DataFrame) -> pd.DataFrame:
-    """printed -> value as printed; blank -> 0; unread -> missing."""
-    table = tidy.rename(columns={"value": "printed"})
-    table["flag"] = table["status"]
-    table["value"] = table["printed"].astype("Float64").mask(table["status"] == "blank", 0)
-    return table
+def _codes(names: pd.Series, known: list[str]) -> np.ndarray:
+    """Each name's place in ``known`` (-1 for a name not there)."""
+    codes, uniques = pd.factorize(names)
+    places = {name: i for i, name in enumerate(known)}
+    return np.array([places.get(name, -1) for name in uniques] + [-1], dtype=np.int64)[codes]
 
 
-def _derive_totals(table: pd.DataFrame, parts: pd.Series) -> pd.DataFrame:
-    """A blank ``total`` becomes the sum of its row's parts, flagged ``derived``."""
-    derive = (table["column"] == "total") & (table["flag"] == "blank")
-    keys = pd.MultiIndex.from_frame(table.loc[derive, ["report", "row"]])
-    table.loc[derive, "value"] = parts.reindex(keys).to_numpy()
-    table.loc[derive, "flag"] = "derived"
-    return table
+def _values(tidy: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The values as numbers (NaN: missing), a blank cell 0, and which cells are blank."""
+    blank = (tidy["status"] == "blank").to_numpy(bool, na_value=False)
+    value = tidy["value"].to_numpy("float64", na_value=np.nan)
+    value[blank] = 0
+    return value, blank
+
+
+def _sums(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    """Each group's sum, NaN when a value of it is missing or it has none."""
+    missing = np.bincount(groups, weights=np.isnan(values), minlength=count)
+    present = np.bincount(groups, minlength=count)
+    sums = np.bincount(groups, weights=np.where(np.isnan(values), 0, values), minlength=count)
+    return np.where((missing == 0) & (present > 0), sums, np.nan)
+
+
+def _derive_totals(value: np.ndarray, blank: np.ndarray, total: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """A blank ``total`` becomes the sum of its row's parts (in place); which cells were."""
+    derived = total & blank
+    parts = _sums(value[~total], row[~total], row.max(initial=-1) + 1)
+    value[derived] = parts[row[derived]]
+    return derived
+
+
+def _layer(tidy: pd.DataFrame, key: str, source: np.ndarray, value: np.ndarray, summed: np.ndarray,
+           derived: np.ndarray) -> pd.DataFrame:
+    """The layer's rows: each taken from the tidy row ``source``, with its ``value`` and flag."""
+    def taken(column: str) -> pd.Series:
+        return pd.Series(tidy[column].array.take(source), dtype=tidy[column].dtype)
+
+    return pd.DataFrame({
+        "report": taken("report"),
+        "row": taken(key).mask(summed, SUMMED),
+        "column": taken("column"),
+        "printed": taken("value").astype("Int64").mask(summed),
+        "value": pd.array(value, dtype="Float64"),  # NaN: missing
+        "flag": taken("status").mask(derived, "derived").mask(summed, "summed"),
+    })

@@ -76,20 +76,20 @@ def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
     rows, widths = [], []                              # one entry per printed row
     cells = {"column": [], "value": [], "status": []}  # one entry per cell
     for report, template, printed in reports:
-        table = report.provenance["tables"].get(section, {})
+        where = _Where(report.provenance["tables"].get(section, {}))
         for name, columns, values in printed:
-            rows.append((report.name, template, name, *_where(table, name)))
+            rows.append((report.name, template, name, *where.row(name)))
             widths.append(len(values))
             cells["column"].extend(columns)
             cells["value"].extend(values)
-            cells["status"].extend(_statuses(values, name in table.get("unread", []),
-                                             table.get("unread_cells", {}).get(name, [])))
+            cells["status"].extend(_statuses(values, name in where.unread, where.unread_cells.get(name, [])))
     if not widths:
         return pd.DataFrame(columns=names).astype({"value": value_type, "line": "Int64"})  # empty: untyped, as before
     each_cell = np.repeat(np.arange(len(widths)), widths)
     shared = {field: _repeated(list(values), each_cell) for field, values in zip((*names[:3], *WHERE), zip(*rows))}
-    columns = {**shared, **cells}
-    return pd.DataFrame({name: columns[name] for name in names}).astype({"value": value_type, "line": "Int64"})
+    columns = {**shared, "column": _text(cells["column"]), "value": pd.array(cells["value"], dtype=value_type),
+               "status": _text(cells["status"])}
+    return pd.DataFrame({name: columns[name] for name in names}).astype({"line": "Int64"})
 
 
 def _statuses(values: list, unread: bool, doubtful: list) -> list[str]:
@@ -98,6 +98,10 @@ def _statuses(values: list, unread: bool, doubtful: list) -> list[str]:
         return ["printed"] * len(values)
     return ["printed" if value is not None else "unread" if unread or i in doubtful else "blank"
             for i, value in enumerate(values)]
+
+
+def _text(texts: list[str]) -> pd.Series:
+    return pd.Series(pa.array(texts, type=pa.large_string()), dtype="str")
 
 
 def _repeated(values: list, each_cell: np.ndarray):
@@ -153,12 +157,20 @@ def failures_table(failures: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(failures, columns=["file", "path", "reason", "message"])
 
 
-def _where(table: dict, name: str) -> tuple:
-    """A row's label as printed, where it was read ("page 4, table 2, row 4"; "line N"
-    when the reader said no more) and its line of the lifted text (``WHERE``)."""
-    line = table.get("rows", {}).get(name)
-    read_at = table.get("read_at", {}).get(name) or (f"line {line}" if line is not None else None)
-    return (table.get("labels", {}).get(name) or {}).get("printed"), read_at, line
+class _Where:
+    """Where a section's rows were read, as its record's ``tables`` entry says."""
+
+    def __init__(self, table: dict):
+        self.lines, self.read_at = table.get("rows", {}), table.get("read_at", {})
+        self.labels = table.get("labels", {})
+        self.unread, self.unread_cells = table.get("unread", []), table.get("unread_cells", {})
+
+    def row(self, name: str) -> tuple:
+        """A row's label as printed, where it was read ("page 4, table 2, row 4"; "line N"
+        when the reader said no more) and its line of the lifted text (``WHERE``)."""
+        line = self.lines.get(name)
+        read_at = self.read_at.get(name) or (f"line {line}" if line is not None else None)
+        return (self.labels.get(name) or {}).get("printed"), read_at, line
 
 
 def _columns(rows: list[dict], first: list[str]) -> list[str]:
