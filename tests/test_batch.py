@@ -2,10 +2,12 @@
 resumes to the same tables, and a Dask cluster gives what the local pool gives."""
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -113,7 +115,7 @@ def test_entries_of_other_code_crashes_and_shorter_time_limits_are_read_again(in
     batch.build(few, tmp_path, jobs=1, progress=False)
     cache = batch.Cache(tmp_path)
     other, crashed, stopped = (cache.key(path) for path, _, _ in few[:3])
-    cache._path(other).write_text(json.dumps({**cache.load(other), "code": "other code"}), encoding="utf-8")
+    cache.save(other, json.dumps({**cache.load(other), "code": "other code"}).encode())
     cache.put(crashed, batch._failed("crashed", "the process died", retry=True))
     cache.put(stopped, batch._failed("timeout", "took too long", timeout=1.0))
     assert cache.fresh(stopped, 1.0) and cache.fresh(stopped, 0.5) and not cache.fresh(stopped, 2.0)
@@ -154,7 +156,14 @@ def test_cli_extract_reads_on_jobs_and_says_what_came_from_the_cache(tmp_path, c
 
 
 def _entries(cache) -> int:
-    return len(list(cache.rglob("*.json"))) if cache.exists() else 0
+    """Entries saved in the cache folder so far (while another process saves more)."""
+    if not (cache / batch.CACHE_FILE).exists():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{cache / batch.CACHE_FILE}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    except sqlite3.OperationalError:  # not made whole yet
+        return 0
 
 
 def _serialised(reports, failures) -> dict[str, bytes]:
@@ -165,3 +174,13 @@ def _serialised(reports, failures) -> dict[str, bytes]:
         table.to_parquet(parquet, index=False)
         serialised[name] = table.to_csv(index=False).encode() + parquet.getvalue()
     return serialised
+
+
+def test_a_damaged_cache_is_set_aside_and_the_files_read_again(inputs, tmp_path, capsys):
+    few = inputs[:3]
+    (tmp_path / batch.CACHE_FILE).write_bytes(b"not a database, " * 512)
+    reports, failures, counts = batch.build(few, tmp_path, jobs=1, progress=False)
+    assert counts["read"] == len(few) and len(reports) + len(failures) == len(few)
+    assert "cannot be read" in capsys.readouterr().out
+    assert (tmp_path / f"{batch.CACHE_FILE}.damaged").read_bytes().startswith(b"not a database")
+    assert batch.build(few, tmp_path, jobs=1, progress=False)[2]["cached"] == len(few)

@@ -183,10 +183,12 @@ def read_inputs(inputs: list[tuple], skipped: list[dict], progress: bool = True,
     their ``keys`` when they were hashed already, and (with a ``cache``) ``on_ready`` given
     the records in order while the rest are read."""
     with contextlib.nullcontext(cache) if cache else tempfile.TemporaryDirectory(prefix="toolkit-") as folder:
-        reports, failures, _ = batch.build(inputs, folder, jobs=jobs, scheduler=scheduler, timeout=timeout,
+        saved = batch.Cache(Path(folder))
+        reports, failures, _ = batch.build(inputs, saved, jobs=jobs, scheduler=scheduler, timeout=timeout,
                                            progress=progress, keys=keys, on_ready=on_ready if cache else None)
         if not cache:  # the records are in a folder about to go: read them now
             reports = loaded(reports)
+            saved.close()
     return Corpus(unique_names(reports), skipped + failures)
 
 
