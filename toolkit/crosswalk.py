@@ -45,14 +45,14 @@ def core_measures(values: pd.DataFrame, forms: pd.Series) -> pd.DataFrame:
     known = values.reindex(index=forms.index).astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     where = {row: i for i, row in enumerate(values.columns)}
     missing = np.full(len(forms), np.nan)
+    reports_of = {form: (forms == form).to_numpy() for form in forms.dropna().unique()}
     table = {}
     for name in CORE:
         value, grade = missing.copy(), np.full(len(forms), "none", dtype=object)
-        for form in forms.dropna().unique():
+        for form, mine in reports_of.items():
             mapping = codebook.crosswalk().get((form, name))
             if mapping is None or mapping["grade"] == "none":
                 continue
-            mine = (forms == form).to_numpy()
             rows = dict.fromkeys(IN_HARMONISED.get(row, row) for row in mapping["rows"])
             value[mine] = sum(known[:, where[row]] if row in where else missing for row in rows)[mine]
             grade[mine] = mapping["grade"]

@@ -293,8 +293,19 @@ class _Records:
 
 
 def _write_files(files: list[tuple[Path, bytes]]) -> None:
+    """Each file that does not hold its bytes already (a run again over the same reports
+    rewrites nothing: replacing a file frees its old one, and on ext4 creating files is
+    slower for minutes after many were freed)."""
     for target, data in files:
-        _atomic(target, lambda tmp, d=data: Path(tmp).write_bytes(d))
+        if not _holds(target, data):
+            _atomic(target, lambda tmp, d=data: Path(tmp).write_bytes(d))
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:  # not there (or not readable: written again)
+        return False
 
 
 class _TableFiles:
