@@ -184,3 +184,11 @@ def test_a_damaged_cache_is_set_aside_and_the_files_read_again(inputs, tmp_path,
     assert "cannot be read" in capsys.readouterr().out
     assert (tmp_path / f"{batch.CACHE_FILE}.damaged").read_bytes().startswith(b"not a database")
     assert batch.build(few, tmp_path, jobs=1, progress=False)[2]["cached"] == len(few)
+
+
+def test_the_entries_of_earlier_versions_one_file_each_are_removed(inputs, tmp_path):
+    old = tmp_path / "ab" / f"{'ab' * 32}.txt.json"
+    old.parent.mkdir()
+    old.write_text('{"code": "an earlier version"}', encoding="utf-8")
+    batch.build(inputs[:1], tmp_path, jobs=1, progress=False)
+    assert not old.parent.exists() and (tmp_path / batch.CACHE_FILE).exists()

@@ -22,6 +22,7 @@ process writes the cache.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -233,6 +234,8 @@ class Cache:
         if self._connection is None or self._pid != os.getpid():  # a forked process opens its own
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / CACHE_FILE
+            if not path.exists():
+                _drop_files_of_earlier_versions(self.folder)
             try:
                 self._connection = _connected(path)
             except sqlite3.DatabaseError as error:
@@ -248,6 +251,17 @@ class Cache:
         if self._connection is not None and self._pid == os.getpid():
             self._connection.close()
         self._connection = None
+
+
+def _drop_files_of_earlier_versions(folder: Path) -> None:
+    """Remove the entries of toolkit versions before the database (a JSON file each,
+    ``<sha256[:2]>/<sha256><suffix>.json``): they are never read again."""
+    for pattern in ("*.json", ".*.tmp"):
+        for entry in folder.glob(f"[0-9a-f][0-9a-f]/{pattern}"):
+            entry.unlink(missing_ok=True)
+    for old in folder.glob("[0-9a-f][0-9a-f]"):
+        with contextlib.suppress(OSError):  # not empty: something else is kept there
+            old.rmdir()
 
 
 def _connected(path: Path) -> sqlite3.Connection:
