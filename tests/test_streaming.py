@@ -1,5 +1,6 @@
 """Outputs made a chunk of reports at a time are the tables of a one-shot run, cell for cell."""
 import json
+import shutil
 
 import pandas as pd
 import pyarrow as pa
@@ -11,7 +12,7 @@ from toolkit.cli import main
 from toolkit.config import RAW
 from toolkit.corpus import build_corpus
 from toolkit.outputs import OutputWriter, make_tables, write_outputs
-from toolkit.store import connect
+from toolkit.store import DATABASE, build_database, connect
 
 SEEDS = sorted(RAW.glob("00[0-4]_*.txt"))
 
@@ -59,16 +60,14 @@ def test_files_written_a_chunk_at_a_time_are_byte_for_byte_the_one_shot_files(in
         pd.testing.assert_frame_equal(one, chunked, obj=path.name)
 
 
-def test_the_store_is_the_same_built_beside_the_exports_or_after_them(inputs, tmp_path, monkeypatch):
+def test_the_store_built_in_its_own_process_holds_the_tables_as_built_here(inputs, tmp_path):
     folder, corrections = inputs
-    corpus = build_corpus([folder], progress=False)
-    write_outputs(corpus, tmp_path / "beside", corrections)
-    monkeypatch.setattr("toolkit.outputs.STORE_BESIDE_EXPORTS", 0)  # as for a corpus of more reports
-    write_outputs(corpus, tmp_path / "after", corrections)
+    write_outputs(build_corpus([folder], progress=False), tmp_path / "out", corrections)
+    shutil.copytree(tmp_path / "out", tmp_path / "here", ignore=shutil.ignore_patterns(DATABASE))
+    build_database(tmp_path / "here")
     for name in ("panel", "section3", "about"):
-        beside, after = (connect(tmp_path / way).sql(f"select * from {name}").df() for way in ("beside", "after"))
-        pd.testing.assert_frame_equal(beside, after, obj=name)
-    assert _written(tmp_path / "beside") == _written(tmp_path / "after")
+        beside, here = (connect(tmp_path / way).sql(f"select * from {name}").df() for way in ("out", "here"))
+        pd.testing.assert_frame_equal(beside, here, obj=name)
 
 
 def test_a_column_a_first_chunk_leaves_empty_keeps_its_type(inputs, tmp_path):

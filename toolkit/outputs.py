@@ -41,8 +41,6 @@ from toolkit.workbook import AS_PRINTED_REPORTS, workbook_rows
 
 DATA_VERSION = "data_version.json"  # the stamp and what it is made of, beside the tables
 LONGEST_NAME = 200  # bytes of a record's file name before .json (a file name holds 255)
-STORE_BESIDE_EXPORTS = 20_000  # reports: up to this many the store is built while the exports are written
-                               # (beyond, one after the other: the store alone takes ~170 MB at 10^5 reports)
 CHUNK = 250  # reports made into tables at once: more is hardly faster, and memory grows with it
 TIDY = {
     "reports": tidy.reports_table,
@@ -130,13 +128,9 @@ class OutputWriter:
         return whole
 
     def _exports_and_store(self, sizes: dict, in_memory: dict, journalist: dict) -> None:
-        """The exports and the DuckDB store: side by side up to ``STORE_BESIDE_EXPORTS`` reports,
-        else one after the other, each with its memory. The store is built in a process of its
-        own: DuckDB takes Python's lock often enough that, in a thread, both would take twice as long."""
-        if len(in_memory["panel"]) > STORE_BESIDE_EXPORTS:
-            write_exports(self.out, sizes, in_memory, journalist)
-            build_database(self.out)
-            return
+        """The exports, and beside them the DuckDB store, built in a process of its own (its
+        memory is not this one's, and in a thread DuckDB takes Python's lock often enough
+        that both would take about twice as long)."""
         with ProcessPoolExecutor(1) as beside:
             database = beside.submit(build_database, self.out)
             write_exports(self.out, sizes, in_memory, journalist)
