@@ -1,5 +1,6 @@
 """Outputs made a chunk of reports at a time are the tables of a one-shot run, cell for cell."""
 import json
+import multiprocessing
 import shutil
 
 import pandas as pd
@@ -129,3 +130,17 @@ def test_an_input_that_fails_while_outputs_are_written_early_gets_them_written_a
     assert set(pd.read_csv(tmp_path / "reports.csv")["data_version"]) == {version}
     assert pq.read_schema(tmp_path / "section3.parquet").metadata[b"data_version"].decode() == version
     assert len(list((tmp_path / "records").glob("*.json"))) == 11
+
+
+def _write_in_a_daemon(args):
+    write_outputs(*args)
+    return sorted(path.name for path in args[1].iterdir())
+
+
+def test_outputs_are_written_whole_from_a_daemon_process_which_may_not_start_one(inputs, tmp_path):
+    folder, corrections = inputs
+    corpus = build_corpus([folder], progress=False)
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # its workers are daemons
+        written = pool.apply(_write_in_a_daemon, ((corpus, tmp_path / "out", corrections),))
+    assert DATABASE in written and "exports" in written
+    assert connect(tmp_path / "out").sql("select count(*) from panel").fetchall()[0][0] == len(corpus.reports)

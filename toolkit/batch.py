@@ -490,6 +490,8 @@ def printable(text: str) -> str:
     >>> printable(os.fsdecode("报告".encode("gbk") + b".txt") + "\\n")
     '\\\\xb1\\\\xa8\\\\xb8\\\\xe6.txt\\\\n'
     """
+    if text.isprintable():  # most names: nothing to escape (a lone surrogate is not printable)
+        return text
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
 

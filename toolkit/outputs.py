@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -130,7 +131,12 @@ class OutputWriter:
     def _exports_and_store(self, sizes: dict, in_memory: dict, journalist: dict) -> None:
         """The exports, and beside them the DuckDB store, built in a process of its own (its
         memory is not this one's, and in a thread DuckDB takes Python's lock often enough
-        that both would take about twice as long)."""
+        that both would take about twice as long). A daemon process (a worker of a
+        multiprocessing pool) may not start one: there, one after the other."""
+        if multiprocessing.current_process().daemon:
+            write_exports(self.out, sizes, in_memory, journalist)
+            build_database(self.out)
+            return
         with ProcessPoolExecutor(1) as beside:
             database = beside.submit(build_database, self.out)
             write_exports(self.out, sizes, in_memory, journalist)

@@ -75,21 +75,23 @@ def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
     names = ["report", "template", key, "column", "value", "status", *WHERE]
     rows, widths = [], []                              # one entry per printed row
     cells = {"column": [], "value": [], "status": []}  # one entry per cell
+    add_columns, add_values, add_statuses = cells["column"].extend, cells["value"].extend, cells["status"].extend
     for report, template, printed in reports:
-        where = _Where(report.provenance["tables"].get(section, {}))
+        where, report_name = _Where(report.provenance["tables"].get(section, {})), report.name
         for name, columns, values in printed:
-            rows.append((report.name, template, name, *where.row(name)))
+            rows.append((report_name, template, name, *where.row(name)))
             widths.append(len(values))
-            cells["column"].extend(columns)
-            cells["value"].extend(values)
-            cells["status"].extend(_statuses(values, name in where.unread, where.unread_cells.get(name, [])))
+            add_columns(columns)
+            add_values(values)
+            add_statuses(_statuses(values, name in where.unread, where.unread_cells.get(name, ())))
     if not widths:
         return pd.DataFrame(columns=names).astype({"value": value_type, "line": "Int64"})  # empty: untyped, as before
     each_cell = np.repeat(np.arange(len(widths)), widths)
-    shared = {field: _repeated(list(values), each_cell) for field, values in zip((*names[:3], *WHERE), zip(*rows))}
+    *texts, lines = zip(*rows)
+    shared = {field: _repeated(list(values), each_cell) for field, values in zip((*names[:3], *WHERE[:2]), texts)}
     columns = {**shared, "column": _text(cells["column"]), "value": pd.array(cells["value"], dtype=value_type),
-               "status": _text(cells["status"])}
-    return pd.DataFrame({name: columns[name] for name in names}).astype({"line": "Int64"})
+               "status": _text(cells["status"]), "line": pd.array(lines, dtype="Int64").take(each_cell)}
+    return pd.DataFrame({name: columns[name] for name in names})
 
 
 def _statuses(values: list, unread: bool, doubtful: list) -> list[str]:
