@@ -1,7 +1,6 @@
 """Outputs made a chunk of reports at a time are the tables of a one-shot run, cell for cell."""
 import json
 import multiprocessing
-import shutil
 
 import pandas as pd
 import pyarrow as pa
@@ -13,7 +12,7 @@ from toolkit.cli import main
 from toolkit.config import RAW
 from toolkit.corpus import build_corpus
 from toolkit.outputs import OutputWriter, make_tables, write_outputs
-from toolkit.store import DATABASE, build_database, connect
+from toolkit.store import connect
 
 SEEDS = sorted(RAW.glob("00[0-4]_*.txt"))
 
@@ -59,16 +58,6 @@ def test_files_written_a_chunk_at_a_time_are_byte_for_byte_the_one_shot_files(in
     for path in sorted((tmp_path / "one").glob("*.parquet")):
         one, chunked = pd.read_parquet(path), pd.read_parquet(tmp_path / "chunked" / path.name)
         pd.testing.assert_frame_equal(one, chunked, obj=path.name)
-
-
-def test_the_store_built_in_its_own_process_holds_the_tables_as_built_here(inputs, tmp_path):
-    folder, corrections = inputs
-    write_outputs(build_corpus([folder], progress=False), tmp_path / "out", corrections)
-    shutil.copytree(tmp_path / "out", tmp_path / "here", ignore=shutil.ignore_patterns(DATABASE))
-    build_database(tmp_path / "here")
-    for name in ("panel", "section3", "about"):
-        beside, here = (connect(tmp_path / way).sql(f"select * from {name}").df() for way in ("out", "here"))
-        pd.testing.assert_frame_equal(beside, here, obj=name)
 
 
 def test_a_column_a_first_chunk_leaves_empty_keeps_its_type(inputs, tmp_path):
@@ -134,13 +123,17 @@ def test_an_input_that_fails_while_outputs_are_written_early_gets_them_written_a
 
 def _write_in_a_daemon(args):
     write_outputs(*args)
-    return sorted(path.name for path in args[1].iterdir())
 
 
-def test_outputs_are_written_whole_from_a_daemon_process_which_may_not_start_one(inputs, tmp_path):
+def test_the_store_is_the_same_built_beside_the_exports_or_in_a_daemon_after_them(inputs, tmp_path):
+    """Beside the exports the store is built by a process of its own; a daemon (a worker
+    of a multiprocessing pool) may not start one, and builds it after the exports."""
     folder, corrections = inputs
     corpus = build_corpus([folder], progress=False)
+    write_outputs(corpus, tmp_path / "beside", corrections)
     with multiprocessing.get_context("fork").Pool(1) as pool:  # its workers are daemons
-        written = pool.apply(_write_in_a_daemon, ((corpus, tmp_path / "out", corrections),))
-    assert DATABASE in written and "exports" in written
-    assert connect(tmp_path / "out").sql("select count(*) from panel").fetchall()[0][0] == len(corpus.reports)
+        pool.apply(_write_in_a_daemon, ((corpus, tmp_path / "daemon", corrections),))
+    for name in ("panel", "section3", "about"):
+        beside, after = (connect(tmp_path / way).sql(f"select * from {name}").df() for way in ("beside", "daemon"))
+        pd.testing.assert_frame_equal(beside, after, obj=name)
+    assert _written(tmp_path / "beside") == _written(tmp_path / "daemon")
