@@ -179,6 +179,7 @@ def _serialised(reports, failures) -> dict[str, bytes]:
 def test_a_damaged_cache_is_set_aside_and_the_files_read_again(inputs, tmp_path, capsys):
     few = inputs[:3]
     (tmp_path / batch.CACHE_FILE).write_bytes(b"not a database, " * 512)
+    (tmp_path / f"{batch.CACHE_FILE}-wal").write_bytes(b"its log, " * 512)
     reports, failures, counts = batch.build(few, tmp_path, jobs=1, progress=False)
     assert counts["read"] == len(few) and len(reports) + len(failures) == len(few)
     assert "cannot be read" in capsys.readouterr().out
@@ -186,9 +187,12 @@ def test_a_damaged_cache_is_set_aside_and_the_files_read_again(inputs, tmp_path,
     assert batch.build(few, tmp_path, jobs=1, progress=False)[2]["cached"] == len(few)
 
 
-def test_the_entries_of_earlier_versions_one_file_each_are_removed(inputs, tmp_path):
-    old = tmp_path / "ab" / f"{'ab' * 32}.txt.json"
-    old.parent.mkdir()
-    old.write_text('{"code": "an earlier version"}', encoding="utf-8")
+def test_the_entries_of_earlier_versions_one_file_each_are_removed_and_nothing_else(inputs, tmp_path):
+    old, other = tmp_path / "ab" / f"{'ab' * 32}.txt.json", tmp_path / "cd" / f"{'cd' * 32}.txt.json"
+    mine = tmp_path / "cd" / "notes.json"  # not an entry: kept, and its folder with it
+    for path in (old, other, mine):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text('{"code": "an earlier version"}', encoding="utf-8")
     batch.build(inputs[:1], tmp_path, jobs=1, progress=False)
-    assert not old.parent.exists() and (tmp_path / batch.CACHE_FILE).exists()
+    assert not old.parent.exists() and not other.exists() and mine.exists()
+    assert (tmp_path / batch.CACHE_FILE).exists()

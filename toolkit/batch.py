@@ -30,6 +30,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import re
 import resource
 import sqlite3
 import stat
@@ -55,6 +56,7 @@ QUICK_SUFFIXES = frozenset((".txt", ".md", ".text", ".html", ".htm", ".shtml"))
 QUICK_BYTES = 1_000_000
 MEMORY_LIMIT = int(os.environ.get("TOOLKIT_MEMORY_LIMIT", 3 * 2**30))  # bytes of address space a reading process may add
 CACHE_FILE = "entries.sqlite"
+EARLIER_ENTRY = re.compile(r"\.?(?P<sha256>[0-9a-f]{64})(\.[^.]+)?\.json(\.\d+\.tmp)?")  # the cache before the database
 CACHE_BUSY_SECONDS = 60.0  # how long a process waits while another saves an entry (each takes well under a millisecond)
 DASK_PLUGIN = "toolkit-reading-pool"
 DAEMON_WORKERS = ("the Dask workers run as daemon processes, which cannot start the processes that stop a "
@@ -243,6 +245,8 @@ class Cache:
                 tqdm.write(f"the cache {path} cannot be read ({error}): moved to {aside.name}, "
                            "and its files are read again")
                 os.replace(path, aside)
+                for log in ("-wal", "-shm"):  # the damaged database's: never applied to the new one
+                    path.with_name(CACHE_FILE + log).unlink(missing_ok=True)
                 self._connection = _connected(path)
             self._pid = os.getpid()
         return self._connection
@@ -255,13 +259,14 @@ class Cache:
 
 def _drop_files_of_earlier_versions(folder: Path) -> None:
     """Remove the entries of toolkit versions before the database (a JSON file each,
-    ``<sha256[:2]>/<sha256><suffix>.json``): they are never read again."""
-    for pattern in ("*.json", ".*.tmp"):
-        for entry in folder.glob(f"[0-9a-f][0-9a-f]/{pattern}"):
-            entry.unlink(missing_ok=True)
-    for old in folder.glob("[0-9a-f][0-9a-f]"):
+    ``<sha256[:2]>/<sha256><suffix>.json``, and their temporary files): they are never
+    read again. Nothing else is touched, and a folder left holding anything else stays."""
+    for sub in folder.glob("[0-9a-f][0-9a-f]"):
+        for entry in sub.iterdir() if sub.is_dir() else ():
+            if (match := EARLIER_ENTRY.fullmatch(entry.name)) and match["sha256"].startswith(sub.name):
+                entry.unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # not empty: something else is kept there
-            old.rmdir()
+            sub.rmdir()
 
 
 def _connected(path: Path) -> sqlite3.Connection:
