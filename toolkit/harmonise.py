@@ -20,8 +20,6 @@ ROWS = codebook.section3_rows("2019")
 OTHER_2021 = [r for r in codebook.section3_rows("2021") if r.startswith("other_")]
 COLUMNS = ["report", "row", "column", "printed", "value", "flag"]
 TOTAL = codebook.SECTION3_COLUMNS.index("total")
-
-
 SUMMED = "other_processing"  # the 2019 row a 2021 table's other_* rows sum into
 
 
@@ -32,8 +30,8 @@ def harmonise_section3(section3: pd.DataFrame) -> pd.DataFrame:
     columns = _codes(section3["column"], codebook.SECTION3_COLUMNS)
     value, blank = _values(section3)
     kept, other = np.flatnonzero((rows >= 0) & (rows < len(ROWS))), np.flatnonzero(rows >= len(ROWS))
-    groups, first, member = np.unique(reports[other] * (len(codebook.SECTION3_COLUMNS) + 1) + columns[other],
-                                      return_index=True, return_inverse=True)
+    per_column = reports[other] * (len(codebook.SECTION3_COLUMNS) + 1) + columns[other]  # a column not known: -1
+    groups, first, member = np.unique(per_column, return_index=True, return_inverse=True)
     source = np.concatenate([kept, other[first]])  # the tidy row each row of the layer is taken from
     summed = np.arange(len(source)) >= len(kept)   # the rows that sum a report's other_* rows, per column
     rows = np.concatenate([rows[kept], np.full(len(groups), ROWS.index(SUMMED))])
@@ -48,10 +46,11 @@ def harmonise_section4(section4: pd.DataFrame) -> pd.DataFrame:
     """Long table: report, row (the group), column, printed, value, flag."""
     value, blank = _values(section4)
     groups = pd.factorize(section4["group"], use_na_sentinel=False)[0]
-    derived = _derive_totals(value, blank, (section4["column"] == "total").to_numpy(bool, na_value=False),
-                             pd.factorize(section4["report"], use_na_sentinel=False)[0] * (groups.max(initial=0) + 1) + groups)
-    everything = np.arange(len(section4))
-    return _layer(section4, "group", everything, value, np.zeros(len(section4), bool), derived).set_axis(section4.index)
+    reports = pd.factorize(section4["report"], use_na_sentinel=False)[0]
+    total = (section4["column"] == "total").to_numpy(bool, na_value=False)
+    derived = _derive_totals(value, blank, total, reports * (groups.max(initial=0) + 1) + groups)
+    rows = np.arange(len(section4))  # as given, and under the index given
+    return _layer(section4, "group", rows, value, np.zeros(len(section4), bool), derived).set_axis(section4.index)
 
 
 def _codes(names: pd.Series, known: list[str]) -> np.ndarray:

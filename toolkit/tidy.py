@@ -75,15 +75,14 @@ def _section(reports, section: str, key: str, value_type: str) -> pd.DataFrame:
     names = ["report", "template", key, "column", "value", "status", *WHERE]
     rows, widths = [], []                              # one entry per printed row
     cells = {"column": [], "value": [], "status": []}  # one entry per cell
-    add_columns, add_values, add_statuses = cells["column"].extend, cells["value"].extend, cells["status"].extend
     for report, template, printed in reports:
         where, report_name = _Where(report.provenance["tables"].get(section, {})), report.name
         for name, columns, values in printed:
             rows.append((report_name, template, name, *where.row(name)))
             widths.append(len(values))
-            add_columns(columns)
-            add_values(values)
-            add_statuses(_statuses(values, name in where.unread, where.unread_cells.get(name, ())))
+            cells["column"].extend(columns)
+            cells["value"].extend(values)
+            cells["status"].extend(_statuses(values, name in where.unread, where.unread_cells.get(name, ())))
     if not widths:
         return pd.DataFrame(columns=names).astype({"value": value_type, "line": "Int64"})  # empty: untyped, as before
     each_cell = np.repeat(np.arange(len(widths)), widths)
