@@ -202,3 +202,10 @@ def test_a_users_own_files_in_data_raw_keep_make_demo_and_the_notebooks_checks_w
     assert len(reports(everything)) == 6 and [f["reason"] for f in failures(everything)] == ["not_annual_report"]
     run = extract(*(raw / p.name for p in bundled), "--out", sample, "--replace", cwd=ROOT)
     assert run.returncode == 0 and sorted(reports(sample)) == [p.name for p in bundled]
+
+
+def test_a_cache_that_cannot_be_opened_stops_the_run_before_anything_is_read_naming_it(tmp_path, capsys):
+    (tmp_path / "out" / "cache" / batch.CACHE_FILE).mkdir(parents=True)  # in its place, a folder: not a file to open
+    code = main(["extract", str(ROOT / "data" / "raw"), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 2 and "cannot open the cache" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "records").exists()

@@ -232,7 +232,8 @@ class Cache:
     def open(self) -> sqlite3.Connection:
         """This process's connection (made, with the database, on first use). A database
         that is not one (damaged, or another file of that name) is set aside, with a line
-        saying so, and the files are read again."""
+        saying so, and the files are read again; one that cannot be opened (locked, on a
+        read-only disk) raises ``OSError`` saying so."""
         if self._connection is None or self._pid != os.getpid():  # a forked process opens its own
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / CACHE_FILE
@@ -240,6 +241,8 @@ class Cache:
                 _drop_files_of_earlier_versions(self.folder)
             try:
                 self._connection = _connected(path)
+            except sqlite3.OperationalError as error:  # locked, read-only, not a file …: the database may be sound
+                raise OSError(f"cannot open the cache {path}: {error}") from error
             except sqlite3.DatabaseError as error:
                 aside = path.with_name(f"{CACHE_FILE}.damaged")
                 tqdm.write(f"the cache {path} cannot be read ({error}): moved to {aside.name}, "

@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         earlier = [load_records(folder) for folder in args.records]
         existing = Corpus() if args.replace else load_records(args.out)
         Path(args.out).mkdir(parents=True, exist_ok=True)
+        batch.Cache(Path(args.out) / CACHE).open().close()
     except (CorrectionsError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
