@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         earlier = [load_records(folder) for folder in args.records]
         existing = Corpus() if args.replace else load_records(args.out)
         Path(args.out).mkdir(parents=True, exist_ok=True)
-        batch.Cache(Path(args.out) / CACHE).open().close()
+        # a cache made before opens (a new one is made once the inputs are listed: --out may be among them)
+        if (Path(args.out) / CACHE / batch.CACHE_FILE).exists():
+            batch.Cache(Path(args.out) / CACHE).open().close()
     except (CorrectionsError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
