@@ -209,3 +209,13 @@ def test_a_cache_that_cannot_be_opened_stops_the_run_before_anything_is_read_nam
     code = main(["extract", str(ROOT / "data" / "raw"), "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 2 and "cannot open the cache" in capsys.readouterr().err
     assert not (tmp_path / "out" / "records").exists()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_path, capsys):
+    bundled = sorted((ROOT / "data" / "raw").glob("00*_*.txt"))[:2]
+    for path in bundled:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    for run in range(2):  # the second run finds the first one's outputs among the inputs
+        assert main(["extract", str(tmp_path), "--out", str(tmp_path / "processed"), "--quiet"]) == 0, run
+    assert pd.read_csv(tmp_path / "processed" / "failures.csv").empty
+    assert sorted(pd.read_csv(tmp_path / "processed" / "reports.csv")["report"]) == [p.name for p in bundled]

@@ -103,7 +103,7 @@ def _read_and_write(args, earlier: list[Corpus], existing: Corpus) -> tuple[Corp
     data version can be known before reading (every input can be opened and has a name
     of its own), else once they all are. Both ways write the same files; when an input
     then fails, what was written early is dropped and the outputs are written again."""
-    inputs, skipped = corpus_inputs(args.paths, args.manifest, args.follow_links_outside)
+    inputs, skipped = corpus_inputs(args.paths, args.manifest, args.follow_links_outside, outputs=args.out)
     keys = [batch.key_of(path) for path, *_ in inputs]
     writer = _early_writer(args, inputs, skipped, keys, earlier, existing)
     read = read_inputs(inputs, skipped, not args.quiet, jobs=args.jobs, scheduler=args.scheduler,

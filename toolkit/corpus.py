@@ -46,12 +46,14 @@ def find_inputs(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     return [(path, collection) for path, collection, _ in walk(paths)[0]]
 
 
-def walk(paths: Iterable[str | Path], *, links_outside: bool = False) -> tuple[list[tuple[Path, str, str]], list[dict]]:
+def walk(paths: Iterable[str | Path], *, links_outside: bool = False,
+         outputs: str | Path | None = None) -> tuple[list[tuple[Path, str, str]], list[dict]]:
     """(file, collection, name) for files named and files inside folders named, and
     a failure row for each path that gives nothing: ``not_found``, ``empty_folder``,
     ``symlink_outside`` (a link leading out of the folders named, unless
     ``links_outside``), ``symlink_loop``, ``unreadable`` (a folder that cannot be
-    listed, a broken link).
+    listed, a broken link). The folder ``outputs`` (where ``extract`` writes, when it
+    is inside a folder named) is not walked: its files are the toolkit's, not reports.
 
     The name is the file's path relative to the folder named (a file named: its
     name), escaped where it is not printable UTF-8 (``names.printable``); two
@@ -59,6 +61,7 @@ def walk(paths: Iterable[str | Path], *, links_outside: bool = False) -> tuple[l
     in front."""
     paths = [Path(p) for p in paths]
     roots = [_real(p) for p in paths if _real(p) is not None]
+    skipped = _real(Path(outputs)) if outputs is not None else None
     found, failures = [], []
     for path in paths:
         collection = printable(os.fsdecode((_real(path) or path.absolute()).name if path.is_dir()
@@ -67,7 +70,7 @@ def walk(paths: Iterable[str | Path], *, links_outside: bool = False) -> tuple[l
             failures.append(_failure(path, "not_found", "no such file or folder"))
         elif path.is_dir():
             before = len(found), len(failures)
-            _walk_folder(path, path, collection, roots, links_outside, [_real(path)], found, failures)
+            _walk_folder(path, path, collection, roots, links_outside, [_real(path)], found, failures, skipped)
             if (len(found), len(failures)) == before:
                 failures.append(_failure(path, "empty_folder", "the folder holds no report files"))
         else:  # a file, or what the batch lists as unreadable (a broken link, a pipe)
@@ -81,10 +84,10 @@ def walk(paths: Iterable[str | Path], *, links_outside: bool = False) -> tuple[l
 
 
 def _walk_folder(folder: Path, root: Path, collection: str, roots: list[Path], links_outside: bool,
-                 stack: list[Path], found: list, failures: list) -> None:
+                 stack: list[Path], found: list, failures: list, skipped: Path | None = None) -> None:
     """Files under ``folder`` in name order; links followed inside the folders named
     (or anywhere with ``links_outside``), never round a loop (``stack``: the real
-    folders above)."""
+    folders above); the real folder ``skipped`` left out."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
     except OSError as error:
@@ -114,8 +117,10 @@ def _walk_folder(folder: Path, root: Path, collection: str, roots: list[Path], l
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
+        if is_dir and skipped is not None and _real(path) == skipped:
+            continue
         if is_dir:
-            _walk_folder(path, root, collection, roots, links_outside, [*stack, _real(path)], found, failures)
+            _walk_folder(path, root, collection, roots, links_outside, [*stack, _real(path)], found, failures, skipped)
         else:
             found.append((path, collection, name))
 
@@ -154,10 +159,11 @@ def manifest_inputs(manifest: str | Path) -> list[tuple[Path, str, dict, str]]:
 
 
 def corpus_inputs(paths: Iterable[str | Path] = (), manifest: str | Path | None = None,
-                  links_outside: bool = False) -> tuple[list[tuple], list[dict]]:
+                  links_outside: bool = False, outputs: str | Path | None = None) -> tuple[list[tuple], list[dict]]:
     """(file, collection, manifest row, name) of every input under ``paths`` and in
-    ``manifest``, and the failures found on the way (a missing path, a link outside …)."""
-    found, skipped = walk(paths, links_outside=links_outside)
+    ``manifest`` (not in the folder ``outputs``), and the failures found on the way (a
+    missing path, a link outside …)."""
+    found, skipped = walk(paths, links_outside=links_outside, outputs=outputs)
     inputs = [(path, collection, None, name) for path, collection, name in found]
     return inputs + (manifest_inputs(manifest) if manifest else []), skipped
 
